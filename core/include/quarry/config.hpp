@@ -1,0 +1,66 @@
+// The configuration: which databases exist under which aliases, and how to reach them.
+//
+//   plugin_path: [plugins]            # optional; relative to this file's folder
+//   databases:
+//     default:
+//       engine: sqlite
+//       name: ${QUARRY_SQLITE_DB:-quarry.db}
+//     pg:
+//       url: postgres://app:${PGPASSWORD}@127.0.0.1:5432/app
+//       pool: {size: 8, acquire_timeout_ms: 5000}
+//
+// ${NAME} and ${NAME:-default} are replaced from the environment in every value; $$ is
+// a dollar sign. Every error names the file, the line and the key. docs/config.md is the
+// full reference.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "quarry/pool.hpp"
+
+namespace quarry {
+
+struct DatabaseSettings {
+  std::string alias;
+  std::string engine;  // canonical plugin name: sqlite, postgres, mysql, ...
+  std::string host;
+  std::string port;  // as written; the plugin parses it
+  std::string name;  // database name, or the file for SQLite
+  std::string user;
+  std::string password;
+  std::map<std::string, std::string> options;  // passed to the plugin as they are
+  std::vector<std::string> plugin_path;        // the config's, then this alias's
+  PoolSettings pool;
+  bool log_queries = false;
+  std::size_t log_limit = 9000;
+  std::size_t statement_cache_size = 256;
+  // The server's version, if known: lets SQL be generated without connecting.
+  std::string server_version;
+  std::string source;  // where it was declared: "configs/app.yaml:7"
+
+  // The key/value pairs handed to the plugin's connect().
+  std::vector<std::pair<std::string, std::string>> connect_params() const;
+};
+
+// Parses postgres://user:password@host:port/name?option=value (also postgresql://,
+// mysql://, mariadb://), sqlite:///absolute/path.db, sqlite://relative/path.db and
+// sqlite://:memory:. User and password may be percent-encoded. Throws ImproperlyConfigured.
+DatabaseSettings parse_database_url(std::string_view url);
+
+struct Config {
+  std::string source;  // the file, or "<string>"
+  std::vector<std::string> plugin_path;
+  std::vector<DatabaseSettings> databases;  // in the order written
+
+  static Config load(const std::string& path);
+  static Config parse(std::string_view yaml, const std::string& source = "<string>");
+  // Throws ImproperlyConfigured listing the aliases there are.
+  const DatabaseSettings& database(std::string_view alias) const;
+};
+
+}  // namespace quarry

@@ -1,0 +1,150 @@
+// Connection: one session with a database through its plugin.
+//
+// Statements are prepared once per connection and reused (an LRU cache keyed by the SQL
+// text); every value travels as a bound parameter. A Connection is used by one thread
+// at a time; the Pool hands connections out to threads.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quarry/dialect.hpp"
+#include "quarry/query_log.hpp"
+#include "quarry/result_set.hpp"
+#include "quarry/value.hpp"
+
+namespace quarry {
+
+class Engine;
+namespace detail {
+class StatementCache;
+}
+
+struct ExecOptions {
+  // Read rows from the server as they are consumed instead of buffering the whole result
+  // (PostgreSQL single-row mode, MySQL unbuffered fetch; SQLite always steps). While a
+  // streamed result is open, PostgreSQL and MySQL connections run nothing else.
+  bool stream = false;
+  // Keep the prepared statement for reuse (off for one-off SQL).
+  bool cache = true;
+};
+
+class Connection {
+ public:
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  const std::string& alias() const { return alias_; }
+  const Dialect& dialect() const { return *dialect_; }
+  const Features& features() const { return dialect_->features(); }
+  const std::string& server_version() const { return server_version_; }
+  const Engine& engine() const { return *engine_; }
+
+  ResultSet query(std::string_view sql, std::span<const Value> params = {}, ExecOptions opts = {});
+  ResultSet query(std::string_view sql, std::initializer_list<Value> params,
+                  ExecOptions opts = {}) {
+    return query(sql, std::span<const Value>(params.begin(), params.size()), opts);
+  }
+  // The same with values already in the ABI's form (what compiled queries hold).
+  ResultSet query_raw(std::string_view sql, std::span<const quarry_value> params,
+                      ExecOptions opts = {});
+  // The first column of the first row, as T; throws ProgrammingError if there is no row.
+  template <class T>
+  T query_value(std::string_view sql, std::initializer_list<Value> params = {}) {
+    ResultSet rs = query(sql, params);
+    if (!rs.next()) throw_no_rows(sql);
+    return rs.row().get<T>(0);
+  }
+  // Runs a statement and returns the number of rows it changed.
+  int64_t execute(std::string_view sql, std::span<const Value> params = {});
+  int64_t execute(std::string_view sql, std::initializer_list<Value> params) {
+    return execute(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  // SQL without parameters and without a result: DDL, several statements at once.
+  void execute_script(std::string_view sql);
+
+  // Transactions. Nesting is by savepoints, whose names this connection makes.
+  void begin();
+  void commit();
+  void rollback();
+  bool in_transaction() const { return in_transaction_; }
+  std::string savepoint();
+  void release_savepoint(std::string_view name);
+  void rollback_to_savepoint(std::string_view name);
+
+  // A round trip; throws ConnectionLost (and marks the connection unusable) if dead.
+  void ping();
+  // Closes the session now; any later use raises ConnectionLost.
+  void close() noexcept;
+  // False once closed or after the server dropped the session.
+  bool is_usable() const { return handle_ != nullptr && !broken_; }
+  // The driver's own handle: PGconn*, MYSQL* or sqlite3*.
+  void* native_handle();
+
+  // Statement cache figures, for tests and tuning.
+  std::size_t cached_statements() const;
+  uint64_t statements_prepared() const { return prepared_count_; }
+
+ private:
+  friend class Database;
+  friend class ResultSet;
+  Connection(std::shared_ptr<const Engine> engine, quarry_connection* handle, std::string alias,
+             std::shared_ptr<QueryLog> log, std::size_t statement_cache_size);
+  void attach_dialect(std::shared_ptr<const Dialect> dialect) { dialect_ = std::move(dialect); }
+
+  detail::StatementEntry* statement_for(std::string_view sql, bool cache);
+  void give_back(detail::StatementEntry* entry) noexcept;
+  [[noreturn]] void fail(const quarry_error& err, std::string_view sql);
+  [[noreturn]] void throw_no_rows(std::string_view sql) const;
+  void require_open(std::string_view sql) const;
+  void run_control(std::string_view sql);
+
+  std::shared_ptr<const Engine> engine_;
+  const quarry_plugin* api_;
+  quarry_connection* handle_;
+  std::string alias_;
+  std::string server_version_;
+  std::shared_ptr<QueryLog> log_;
+  std::shared_ptr<const Dialect> dialect_;
+  std::unique_ptr<detail::StatementCache> cache_;
+  std::vector<ResultSet*> open_results_;  // released before the session closes
+  uint64_t prepared_count_ = 0;
+  uint64_t savepoint_seq_ = 0;
+  bool in_transaction_ = false;
+  bool broken_ = false;
+};
+
+// Rolls back on destruction unless commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn) : conn_(&conn) { conn.begin(); }
+  ~Transaction() {
+    if (conn_ && conn_->in_transaction()) {
+      try {
+        conn_->rollback();
+      } catch (...) {  // the connection may be gone; nothing was committed either way
+      }
+    }
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    conn_->commit();
+    conn_ = nullptr;
+  }
+  void rollback() {
+    conn_->rollback();
+    conn_ = nullptr;
+  }
+
+ private:
+  Connection* conn_;
+};
+
+}  // namespace quarry

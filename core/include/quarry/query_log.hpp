@@ -1,0 +1,76 @@
+// The query log: what ran, with its parameters and how long it took.
+//
+// Two views of the same events:
+//   QueryLog      per alias, switchable, bounded (Django's connection.queries);
+//   QueryCapture  everything run on this thread while it lives (assertNumQueries), the
+//                 tool for proving a loop is free of N+1 queries.
+// Nothing is formatted unless one of them is listening.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quarry/plugin/abi.h"
+
+namespace quarry {
+
+struct QueryRecord {
+  std::string alias;
+  std::string sql;
+  std::vector<std::string> params;  // each as a short SQL literal: 42, 'text', NULL
+  std::chrono::microseconds duration{0};
+};
+
+class QueryLog {
+ public:
+  explicit QueryLog(std::size_t limit = 9000) : limit_(limit) {}
+  void enable(bool on = true) { enabled_.store(on, std::memory_order_relaxed); }
+  bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
+  // The newest `limit` records, oldest first.
+  std::vector<QueryRecord> entries() const;
+  std::size_t size() const;
+  void clear();
+  void add(QueryRecord record);
+
+ private:
+  std::atomic<bool> enabled_{false};
+  std::size_t limit_;
+  mutable std::mutex mutex_;
+  std::deque<QueryRecord> records_;
+};
+
+class QueryCapture {
+ public:
+  QueryCapture();                            // every alias
+  explicit QueryCapture(std::string alias);  // one alias
+  ~QueryCapture();
+  QueryCapture(const QueryCapture&) = delete;
+  QueryCapture& operator=(const QueryCapture&) = delete;
+
+  std::size_t count() const { return records_.size(); }
+  const std::vector<QueryRecord>& queries() const { return records_; }
+  void clear() { records_.clear(); }
+
+ private:
+  friend struct QueryEvents;
+  std::optional<std::string> alias_;
+  std::vector<QueryRecord> records_;
+  QueryCapture* outer_;
+};
+
+// Where connections report; the hot path asks wants() before timing anything.
+struct QueryEvents {
+  static bool wants(const QueryLog& log) noexcept;
+  static void record(QueryLog& log, std::string_view alias, std::string_view sql,
+                     std::span<const quarry_value> params, std::chrono::microseconds duration);
+};
+
+}  // namespace quarry

@@ -1,0 +1,309 @@
+#include "quarry/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "quarry/engine.hpp"
+#include "quarry/errors.hpp"
+
+namespace quarry {
+namespace {
+
+struct Where {
+  const std::string& source;
+
+  std::string at(const YAML::Node& node) const {
+    const YAML::Mark m = node.Mark();
+    if (m.line < 0) return source;
+    return source + ":" + std::to_string(m.line + 1);
+  }
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
+                         const std::string& problem) const {
+    throw ImproperlyConfigured(at(node) + ": " + (key.empty() ? "" : key + ": ") + problem);
+  }
+};
+
+// ${NAME}, ${NAME:-default}, $$ -> $.
+std::string interpolate(const Where& w, const YAML::Node& node, const std::string& key,
+                        const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$') {
+      out += text[i];
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    if (i + 1 >= text.size() || text[i + 1] != '{') {
+      out += '$';
+      continue;
+    }
+    const std::size_t close = text.find('}', i);
+    if (close == std::string::npos) w.fail(node, key, "unclosed '${' in '" + text + "'");
+    const std::string expr = text.substr(i + 2, close - i - 2);
+    const std::size_t dash = expr.find(":-");
+    const std::string name = expr.substr(0, dash);
+    bool valid = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+    for (char c : name) {
+      valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '_');
+    }
+    if (!valid) w.fail(node, key, "'${" + expr + "}' does not name an environment variable");
+    const char* value = std::getenv(name.c_str());
+    if (dash != std::string::npos) {
+      out += (value && *value) ? std::string(value) : expr.substr(dash + 2);
+    } else if (value) {
+      out += value;
+    } else {
+      w.fail(node, key,
+             "environment variable " + name + " is not set (write ${" + name +
+                 ":-default} to give a default)");
+    }
+    i = close;
+  }
+  return out;
+}
+
+std::string scalar(const Where& w, const YAML::Node& node, const std::string& key) {
+  if (!node.IsScalar()) w.fail(node, key, "expected a single value");
+  return interpolate(w, node, key, node.Scalar());
+}
+
+long long integer(const Where& w, const YAML::Node& node, const std::string& key, long long lo,
+                  long long hi) {
+  const std::string s = scalar(w, node, key);
+  long long v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) {
+    w.fail(node, key, "expected a whole number, got '" + s + "'");
+  }
+  if (v < lo || v > hi) {
+    w.fail(
+        node, key,
+        std::to_string(v) + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return v;
+}
+
+bool boolean(const Where& w, const YAML::Node& node, const std::string& key) {
+  const std::string s = scalar(w, node, key);
+  if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
+  if (s == "false" || s == "no" || s == "off" || s == "0") return false;
+  w.fail(node, key, "expected true or false, got '" + s + "'");
+}
+
+std::vector<std::string> string_list(const Where& w, const YAML::Node& node,
+                                     const std::string& key) {
+  std::vector<std::string> out;
+  if (node.IsScalar()) {
+    out.push_back(scalar(w, node, key));
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      out.push_back(scalar(w, node[i], key + "[" + std::to_string(i) + "]"));
+    }
+  } else {
+    w.fail(node, key, "expected a folder or a list of folders");
+  }
+  return out;
+}
+
+[[noreturn]] void unknown_key(const Where& w, const YAML::Node& node, const std::string& key,
+                              const std::string& name, const std::set<std::string>& known) {
+  std::string list;
+  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  w.fail(node, key.empty() ? name : key + "." + name,
+         "unknown key '" + name + "'; the keys here are: " + list);
+}
+
+std::string resolve_path(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || base_dir.empty() || std::filesystem::path(p).is_absolute()) return p;
+  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+void read_pool(const Where& w, const YAML::Node& node, const std::string& key, PoolSettings& pool) {
+  if (!node.IsMap()) w.fail(node, key, "expected a mapping (size, acquire_timeout_ms, ...)");
+  static const std::set<std::string> kKeys = {"size", "acquire_timeout_ms",
+                                              "health_check_after_ms"};
+  for (const auto& kv : node) {
+    const std::string name = kv.first.as<std::string>();
+    const std::string path = key + "." + name;
+    if (name == "size") {
+      pool.size = static_cast<std::size_t>(integer(w, kv.second, path, 1, 10000));
+    } else if (name == "acquire_timeout_ms") {
+      pool.acquire_timeout = std::chrono::milliseconds(integer(w, kv.second, path, 0, 86'400'000));
+    } else if (name == "health_check_after_ms") {
+      pool.health_check_after =
+          std::chrono::milliseconds(integer(w, kv.second, path, -1, 86'400'000));
+    } else {
+      unknown_key(w, kv.first, key, name, kKeys);
+    }
+  }
+}
+
+DatabaseSettings read_database(const Where& w, const std::string& alias, const YAML::Node& node,
+                               const std::vector<std::string>& plugin_path,
+                               const std::string& base_dir) {
+  const std::string key = "databases." + alias;
+  if (!node.IsMap()) w.fail(node, key, "expected a mapping with engine: or url:");
+  static const std::set<std::string> kKeys = {"engine",
+                                              "url",
+                                              "host",
+                                              "port",
+                                              "name",
+                                              "user",
+                                              "password",
+                                              "options",
+                                              "plugin_path",
+                                              "pool",
+                                              "log_queries",
+                                              "log_limit",
+                                              "statement_cache_size",
+                                              "server_version"};
+
+  DatabaseSettings s;
+  if (const YAML::Node url = node["url"]) {
+    try {
+      s = parse_database_url(scalar(w, url, key + ".url"));
+    } catch (const ImproperlyConfigured& e) {
+      w.fail(url, key + ".url", e.message());
+    }
+  }
+  s.alias = alias;
+  s.source = w.at(node);
+  s.plugin_path = plugin_path;
+  for (const auto& kv : node) {
+    const std::string name = kv.first.as<std::string>();
+    const std::string path = key + "." + name;
+    const YAML::Node& v = kv.second;
+    if (name == "url") continue;
+    if (name == "engine") {
+      s.engine = Engine::canonical_name(scalar(w, v, path));
+    } else if (name == "host") {
+      s.host = scalar(w, v, path);
+    } else if (name == "port") {
+      s.port = std::to_string(integer(w, v, path, 1, 65535));
+    } else if (name == "name") {
+      s.name = scalar(w, v, path);
+    } else if (name == "user") {
+      s.user = scalar(w, v, path);
+    } else if (name == "password") {
+      s.password = scalar(w, v, path);
+    } else if (name == "options") {
+      if (!v.IsMap()) w.fail(v, path, "expected a mapping of option: value");
+      for (const auto& o : v) {
+        const std::string oname = o.first.as<std::string>();
+        s.options[oname] = scalar(w, o.second, path + "." + oname);
+      }
+    } else if (name == "plugin_path") {
+      for (const auto& p : string_list(w, v, path))
+        s.plugin_path.push_back(resolve_path(base_dir, p));
+    } else if (name == "pool") {
+      read_pool(w, v, path, s.pool);
+    } else if (name == "log_queries") {
+      s.log_queries = boolean(w, v, path);
+    } else if (name == "log_limit") {
+      s.log_limit = static_cast<std::size_t>(integer(w, v, path, 1, 10'000'000));
+    } else if (name == "statement_cache_size") {
+      s.statement_cache_size = static_cast<std::size_t>(integer(w, v, path, 0, 100'000));
+    } else if (name == "server_version") {
+      s.server_version = scalar(w, v, path);
+    } else {
+      unknown_key(w, kv.first, key, name, kKeys);
+    }
+  }
+  if (s.engine.empty()) {
+    w.fail(node, key,
+           "no engine: give engine: (sqlite, postgres, mysql or a plugin's name) or url:");
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> DatabaseSettings::connect_params() const {
+  std::vector<std::pair<std::string, std::string>> p;
+  auto add = [&p](const char* k, const std::string& v) {
+    if (!v.empty()) p.emplace_back(k, v);
+  };
+  add("host", host);
+  add("port", port);
+  add("name", name);
+  add("user", user);
+  add("password", password);
+  for (const auto& [k, v] : options) p.emplace_back(k, v);
+  return p;
+}
+
+Config Config::parse(std::string_view yaml, const std::string& source) {
+  const Where w{source};
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::ParserException& e) {
+    throw ImproperlyConfigured(source + ":" + std::to_string(e.mark.line + 1) + ":" +
+                               std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+  }
+  if (!root.IsMap()) w.fail(root, "", "the config must be a mapping with a 'databases' key");
+
+  std::string base_dir;
+  if (source != "<string>") base_dir = std::filesystem::path(source).parent_path().string();
+  if (base_dir.empty() && source != "<string>") base_dir = ".";
+
+  Config config;
+  config.source = source;
+  static const std::set<std::string> kTop = {"databases", "plugin_path"};
+  for (const auto& kv : root) {
+    const std::string name = kv.first.as<std::string>();
+    if (!kTop.count(name)) unknown_key(w, kv.first, "", name, kTop);
+  }
+  if (const YAML::Node pp = root["plugin_path"]) {
+    for (const auto& p : string_list(w, pp, "plugin_path")) {
+      config.plugin_path.push_back(resolve_path(base_dir, p));
+    }
+  }
+  const YAML::Node dbs = root["databases"];
+  if (!dbs) w.fail(root, "databases", "missing: the config must list at least one database");
+  if (!dbs.IsMap() || dbs.size() == 0) {
+    w.fail(dbs, "databases", "expected a mapping of alias: settings with at least one alias");
+  }
+  for (const auto& kv : dbs) {
+    const std::string alias = kv.first.as<std::string>();
+    bool valid = !alias.empty();
+    for (char c : alias) {
+      valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '-');
+    }
+    if (!valid) w.fail(kv.first, "databases." + alias, "an alias is letters, digits, '_' and '-'");
+    config.databases.push_back(read_database(w, alias, kv.second, config.plugin_path, base_dir));
+  }
+  return config;
+}
+
+Config Config::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ImproperlyConfigured("cannot read config file '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), path);
+}
+
+const DatabaseSettings& Config::database(std::string_view alias) const {
+  std::string names;
+  for (const auto& d : databases) {
+    if (d.alias == alias) return d;
+    names += (names.empty() ? "" : ", ") + d.alias;
+  }
+  throw ImproperlyConfigured("no database alias '" + std::string(alias) + "' in " + source +
+                             "; the aliases are: " + names);
+}
+
+}  // namespace quarry

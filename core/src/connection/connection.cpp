@@ -1,0 +1,231 @@
+#include "quarry/connection.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "connection/statement_cache.hpp"
+#include "plugin/plugin_error.hpp"
+#include "quarry/engine.hpp"
+#include "quarry/errors.hpp"
+
+namespace quarry {
+namespace {
+
+// Values handed to a plugin as ABI values, borrowing from the Values; decimals need
+// their text written somewhere, so each value gets a scratch buffer. Small parameter
+// lists live on the stack.
+class AbiParams {
+ public:
+  explicit AbiParams(std::span<const Value> values) {
+    if (values.size() > kInline) {
+      heap_.resize(values.size());
+      scratch_heap_.resize(values.size());
+    }
+    quarry_value* out = data();
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      out[i] = values[i].to_abi(values.size() > kInline ? scratch_heap_[i].buf : scratch_[i].buf);
+    }
+    size_ = values.size();
+  }
+  std::span<const quarry_value> span() const { return {data(), size_}; }
+
+ private:
+  static constexpr std::size_t kInline = 16;
+  struct Scratch {
+    char buf[Decimal::kTextBuffer];
+  };
+  quarry_value* data() { return heap_.empty() ? inline_ : heap_.data(); }
+  const quarry_value* data() const { return heap_.empty() ? inline_ : heap_.data(); }
+
+  quarry_value inline_[kInline];
+  Scratch scratch_[kInline];
+  std::vector<quarry_value> heap_;
+  std::vector<Scratch> scratch_heap_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
+Connection::Connection(std::shared_ptr<const Engine> engine, quarry_connection* handle,
+                       std::string alias, std::shared_ptr<QueryLog> log,
+                       std::size_t statement_cache_size)
+    : engine_(std::move(engine)),
+      api_(&engine_->table()),
+      handle_(handle),
+      alias_(std::move(alias)),
+      log_(std::move(log)),
+      cache_(std::make_unique<detail::StatementCache>(api_, statement_cache_size)) {
+  const char* v = api_->server_version(handle_);
+  server_version_ = v ? v : "";
+}
+
+Connection::~Connection() {
+  close();
+}
+
+void Connection::close() noexcept {
+  if (!handle_) return;
+  while (!open_results_.empty()) open_results_.back()->close();
+  cache_->clear();
+  api_->disconnect(handle_);
+  handle_ = nullptr;
+}
+
+void Connection::fail(const quarry_error& err, std::string_view sql) {
+  if (err.error_class == QUARRY_ERR_CONNECTION_LOST) broken_ = true;
+  throw_plugin_error(err, sql, alias_);
+}
+
+void Connection::throw_no_rows(std::string_view sql) const {
+  throw ProgrammingError("the query returned no rows",
+                         ErrorContext{{}, 0, std::string(sql), alias_});
+}
+
+void Connection::require_open(std::string_view sql) const {
+  if (!handle_) {
+    throw ConnectionLost("the connection is closed", ErrorContext{{}, 0, std::string(sql), alias_});
+  }
+}
+
+detail::StatementEntry* Connection::statement_for(std::string_view sql, bool cache) {
+  if (cache) {
+    if (auto* e = cache_->find_idle(sql)) return e;
+  }
+  quarry_statement* stmt = nullptr;
+  quarry_error err{};
+  if (api_->prepare(handle_, sql.data(), sql.size(), &stmt, &err) != 0) fail(err, sql);
+  ++prepared_count_;
+  return cache_->adopt(sql, stmt, cache);
+}
+
+void Connection::give_back(detail::StatementEntry* entry) noexcept {
+  cache_->give_back(entry);
+}
+
+ResultSet Connection::query_raw(std::string_view sql, std::span<const quarry_value> params,
+                                ExecOptions opts) {
+  require_open(sql);
+  detail::StatementEntry* stmt = statement_for(sql, opts.cache);
+  const bool timed = QueryEvents::wants(*log_);
+  const auto start =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+  quarry_result* res = nullptr;
+  quarry_error err{};
+  const uint32_t flags = opts.stream ? QUARRY_EXEC_STREAM : 0u;
+  if (api_->execute(stmt->handle, params.data(), params.size(), flags, &res, &err) != 0) {
+    // Copy the message before anything else calls into the plugin.
+    const std::string message = err.message ? err.message : "";
+    quarry_error copy = err;
+    copy.message = message.c_str();
+    if (timed) {
+      QueryEvents::record(*log_, alias_, sql, params,
+                          std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now() - start));
+    }
+    give_back(stmt);
+    fail(copy, sql);
+  }
+  if (timed) {
+    QueryEvents::record(*log_, alias_, sql, params,
+                        std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start));
+  }
+  return ResultSet(this, stmt, res);
+}
+
+ResultSet Connection::query(std::string_view sql, std::span<const Value> params, ExecOptions opts) {
+  AbiParams abi(params);
+  return query_raw(sql, abi.span(), opts);
+}
+
+int64_t Connection::execute(std::string_view sql, std::span<const Value> params) {
+  ResultSet rs = query(sql, params);
+  return rs.affected_rows();
+}
+
+void Connection::execute_script(std::string_view sql) {
+  require_open(sql);
+  const bool timed = QueryEvents::wants(*log_);
+  const auto start =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+  quarry_error err{};
+  const int rc = api_->execute_script(handle_, sql.data(), sql.size(), &err);
+  if (timed) {
+    QueryEvents::record(*log_, alias_, sql, {},
+                        std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start));
+  }
+  if (rc != 0) fail(err, sql);
+}
+
+void Connection::run_control(std::string_view sql) {
+  execute_script(sql);
+}
+
+void Connection::begin() {
+  if (in_transaction_) {
+    throw TransactionManagementError("a transaction is already open on this connection",
+                                     ErrorContext{{}, 0, {}, alias_});
+  }
+  run_control(dialect_->text("tx.begin"));
+  in_transaction_ = true;
+}
+
+void Connection::commit() {
+  if (!in_transaction_) {
+    throw TransactionManagementError("commit() without an open transaction",
+                                     ErrorContext{{}, 0, {}, alias_});
+  }
+  // Whatever COMMIT reports, the transaction is over: a failed COMMIT rolls back.
+  in_transaction_ = false;
+  run_control(dialect_->text("tx.commit"));
+}
+
+void Connection::rollback() {
+  if (!in_transaction_) {
+    throw TransactionManagementError("rollback() without an open transaction",
+                                     ErrorContext{{}, 0, {}, alias_});
+  }
+  in_transaction_ = false;
+  if (is_usable()) run_control(dialect_->text("tx.rollback"));
+}
+
+std::string Connection::savepoint() {
+  if (!in_transaction_) {
+    throw TransactionManagementError("savepoint() needs an open transaction",
+                                     ErrorContext{{}, 0, {}, alias_});
+  }
+  std::string name = "quarry_sp_" + std::to_string(++savepoint_seq_);
+  run_control(dialect_->render("tx.savepoint", {{"name", dialect_->quote(name)}}));
+  return name;
+}
+
+void Connection::release_savepoint(std::string_view name) {
+  run_control(dialect_->render("tx.release", {{"name", dialect_->quote(name)}}));
+}
+
+void Connection::rollback_to_savepoint(std::string_view name) {
+  run_control(dialect_->render("tx.rollback_to", {{"name", dialect_->quote(name)}}));
+}
+
+void Connection::ping() {
+  require_open("-- ping");
+  quarry_error err{};
+  if (api_->ping(handle_, &err) != 0) {
+    // A failed ping means the session is unusable, whatever the plugin called it.
+    broken_ = true;
+    if (err.error_class != QUARRY_ERR_CONNECTION_LOST) err.error_class = QUARRY_ERR_CONNECTION_LOST;
+    fail(err, "-- ping");
+  }
+}
+
+void* Connection::native_handle() {
+  require_open({});
+  return api_->native_handle(handle_);
+}
+
+std::size_t Connection::cached_statements() const {
+  return cache_->size();
+}
+
+}  // namespace quarry

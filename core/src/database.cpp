@@ -1,0 +1,131 @@
+#include "quarry/database.hpp"
+
+#include "plugin/plugin_error.hpp"
+#include "quarry/errors.hpp"
+
+namespace quarry {
+
+namespace {
+std::atomic<uint64_t> g_next_database_id{1};
+}
+
+Database::Database(DatabaseSettings settings)
+    : settings_(std::move(settings)),
+      id_(g_next_database_id++),
+      engine_(Engine::load(settings_.engine, settings_.plugin_path)),
+      log_(std::make_shared<QueryLog>(settings_.log_limit)) {
+  log_->enable(settings_.log_queries);
+  pool_ = std::make_unique<Pool>(settings_.alias, settings_.pool, [this] { return connect(); });
+}
+
+Database::~Database() {
+  pool_.reset();
+}
+
+std::shared_ptr<const Dialect> Database::dialect_for(const std::string& server_version) {
+  std::call_once(dialect_once_, [&] {
+    dialect_ = std::make_shared<const Dialect>(engine_, server_version);
+    ready_dialect_.store(dialect_.get(), std::memory_order_release);
+  });
+  return dialect_;
+}
+
+const Dialect& Database::dialect() {
+  if (const Dialect* d = ready_dialect_.load(std::memory_order_acquire)) return *d;
+  if (!settings_.server_version.empty()) {
+    return *dialect_for(settings_.server_version);
+  }
+  acquire();  // the first connection fixes the dialect for its server
+  return *ready_dialect_.load(std::memory_order_acquire);
+}
+
+std::unique_ptr<Connection> Database::connect() {
+  auto params = settings_.connect_params();
+  // Who is connecting, for plugins that label sessions (application_name) or share
+  // state between the connections of one configured database (SQLite's :memory:).
+  params.emplace_back("alias", settings_.alias);
+  params.emplace_back("database_id", std::to_string(id_));
+  std::vector<quarry_param> abi;
+  abi.reserve(params.size());
+  for (const auto& [k, v] : params) abi.push_back({k.c_str(), v.c_str()});
+
+  quarry_connection* handle = nullptr;
+  quarry_error err{};
+  if (engine_->table().connect(abi.data(), abi.size(), &handle, &err) != 0) {
+    // A failure to connect is operational whatever the driver called it, unless the
+    // plugin said the settings themselves are wrong.
+    if (err.error_class != QUARRY_ERR_INTERFACE && err.error_class != QUARRY_ERR_PROGRAMMING &&
+        err.error_class != QUARRY_ERR_NOT_SUPPORTED) {
+      err.error_class = QUARRY_ERR_OPERATIONAL;
+    }
+    throw_plugin_error(err, {}, settings_.alias);
+  }
+  std::unique_ptr<Connection> conn(
+      new Connection(engine_, handle, settings_.alias, log_, settings_.statement_cache_size));
+  conn->attach_dialect(dialect_for(settings_.server_version.empty() ? conn->server_version()
+                                                                    : settings_.server_version));
+  return conn;
+}
+
+Databases::Databases(const Config& config) : config_(config) {
+  for (const auto& s : config_.databases) databases_.push_back(std::make_unique<Database>(s));
+}
+
+Database& Databases::operator[](std::string_view alias) {
+  for (auto& d : databases_) {
+    if (d->alias() == alias) return *d;
+  }
+  std::string names;
+  for (auto& d : databases_) names += (names.empty() ? "" : ", ") + d->alias();
+  throw ImproperlyConfigured("no database alias '" + std::string(alias) + "' in " + config_.source +
+                             "; the aliases are: " + names);
+}
+
+bool Databases::contains(std::string_view alias) const {
+  for (const auto& d : databases_) {
+    if (d->alias() == alias) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Databases::aliases() const {
+  std::vector<std::string> out;
+  for (const auto& d : databases_) out.push_back(d->alias());
+  return out;
+}
+
+namespace {
+std::mutex g_mutex;
+std::unique_ptr<Databases> g_databases;
+std::atomic<Databases*> g_current{nullptr};
+}  // namespace
+
+void configure(const Config& config) {
+  auto fresh = std::make_unique<Databases>(config);
+  std::lock_guard lock(g_mutex);
+  g_current.store(fresh.get());
+  g_databases = std::move(fresh);
+}
+
+void configure(const std::string& config_path) {
+  configure(Config::load(config_path));
+}
+
+bool is_configured() {
+  return g_current.load() != nullptr;
+}
+
+Databases& databases() {
+  Databases* d = g_current.load(std::memory_order_acquire);
+  if (!d) {
+    throw ImproperlyConfigured(
+        "quarry is not configured: call quarry::configure(\"path/to/config.yaml\") first");
+  }
+  return *d;
+}
+
+Database& database(std::string_view alias) {
+  return databases()[alias];
+}
+
+}  // namespace quarry

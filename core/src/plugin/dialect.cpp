@@ -1,0 +1,165 @@
+#include "quarry/dialect.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "plugin/plugin_error.hpp"
+#include "quarry/engine.hpp"
+#include "quarry/errors.hpp"
+
+namespace quarry {
+
+bool Features::has(std::string_view name) const {
+  for (const auto& [key, on] : flags_) {
+    if (key == name) return on;
+  }
+  throw ProgrammingError("unknown feature flag '" + std::string(name) + "'");
+}
+
+namespace {
+
+std::size_t parse_size(const std::string& engine, std::string_view key, std::string_view text) {
+  std::size_t v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size()) {
+    throw ImproperlyConfigured("plugin '" + engine + "' gives '" + std::string(text) +
+                               "' for dialect key '" + std::string(key) + "': expected a number");
+  }
+  return v;
+}
+
+}  // namespace
+
+Dialect::Dialect(std::shared_ptr<const Engine> engine, std::string server_version)
+    : engine_(std::move(engine)), server_version_(std::move(server_version)) {
+  const quarry_plugin& t = engine_->table();
+  quarry_error err{};
+  quarry_dialect* d = nullptr;
+  if (t.dialect_open(server_version_.c_str(), &d, &err) != 0) {
+    throw_plugin_error(err, {}, {});
+  }
+  handle_ = d;
+  for (const auto& [key, fallback] : default_text()) {
+    const char* v = t.dialect_get(d, key.c_str());
+    text_.emplace_back(key, v ? std::string(v) : fallback);
+  }
+  for (const auto& [name, fallback] : Features::defaults()) {
+    const int v = t.dialect_feature(d, name.c_str());
+    features_.flags_.emplace_back(name, v < 0 ? fallback : v == 1);
+  }
+
+  const std::string_view quote = text("quote");
+  if (quote.size() != 1) {
+    throw ImproperlyConfigured("plugin '" + engine_->name() +
+                               "' must give one character for dialect key 'quote'");
+  }
+  quote_ = quote[0];
+  const std::string_view ph = text("placeholder");
+  if (ph == "?") {
+    placeholder_ = PlaceholderStyle::Question;
+  } else if (ph == "$") {
+    placeholder_ = PlaceholderStyle::Dollar;
+  } else {
+    throw ImproperlyConfigured("plugin '" + engine_->name() + "' gives '" + std::string(ph) +
+                               "' for dialect key 'placeholder': expected '?' or '$'");
+  }
+  max_params_ = parse_size(engine_->name(), "max_params", text("max_params"));
+  max_identifier_length_ =
+      parse_size(engine_->name(), "max_identifier_length", text("max_identifier_length"));
+}
+
+Dialect::~Dialect() {
+  if (handle_) engine_->table().dialect_close(static_cast<quarry_dialect*>(handle_));
+}
+
+const std::string& Dialect::engine_name() const {
+  return engine_->name();
+}
+
+void Dialect::append_quoted(std::string& out, std::string_view identifier) const {
+  if (identifier.empty()) throw ProgrammingError("empty identifier");
+  if (identifier.find('\0') != std::string_view::npos) {
+    throw ProgrammingError("identifier contains a NUL byte");
+  }
+  if (max_identifier_length_ != 0 && identifier.size() > max_identifier_length_) {
+    throw ProgrammingError("identifier '" + std::string(identifier) + "' is longer than the " +
+                           std::to_string(max_identifier_length_) + " characters " + engine_name() +
+                           " allows");
+  }
+  out += quote_;
+  for (char c : identifier) {
+    if (c == quote_) out += quote_;
+    out += c;
+  }
+  out += quote_;
+}
+
+std::string Dialect::quote(std::string_view identifier) const {
+  std::string s;
+  append_quoted(s, identifier);
+  return s;
+}
+
+void Dialect::append_placeholder(std::string& out, std::size_t n) const {
+  if (placeholder_ == PlaceholderStyle::Question) {
+    out += '?';
+    return;
+  }
+  char buf[24];
+  buf[0] = '$';
+  auto r = std::to_chars(buf + 1, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+}
+
+std::string_view Dialect::text(std::string_view key) const {
+  auto it = std::lower_bound(text_.begin(), text_.end(), key,
+                             [](const auto& kv, std::string_view k) { return kv.first < k; });
+  if (it == text_.end() || it->first != key) {
+    throw ProgrammingError("unknown dialect key '" + std::string(key) + "'");
+  }
+  return it->second;
+}
+
+std::string Dialect::render(
+    std::string_view key,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> slots) const {
+  return render_text(text(key), slots);
+}
+
+std::string Dialect::render_text(
+    std::string_view tmpl,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> slots) {
+  std::string out;
+  out.reserve(tmpl.size() + 32);
+  for (std::size_t i = 0; i < tmpl.size(); ++i) {
+    const char c = tmpl[i];
+    if ((c == '{' || c == '}') && i + 1 < tmpl.size() && tmpl[i + 1] == c) {
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c != '{') {
+      out += c;
+      continue;
+    }
+    const std::size_t close = tmpl.find('}', i);
+    if (close == std::string_view::npos) throw ProgrammingError("unclosed '{' in template");
+    const std::string_view name = tmpl.substr(i + 1, close - i - 1);
+    bool found = false;
+    for (const auto& [slot, value] : slots) {
+      if (slot == name) {
+        out += value;
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      throw ProgrammingError("template '" + std::string(tmpl) + "' has a slot {" +
+                             std::string(name) + "} that was not given");
+    }
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace quarry

@@ -1,0 +1,71 @@
+#include "my_dialect.hpp"
+
+#include "quarry/plugin/version.hpp"
+
+namespace quarry::mysql {
+namespace {
+// Without a server, describe MariaDB 10.11, the server this plugin is tested against.
+constexpr std::string_view kDefaultVersion = "10.11.0-MariaDB";
+
+bool is_mariadb(std::string_view version) {
+  return version.find("MariaDB") != std::string_view::npos;
+}
+}  // namespace
+
+bool has_native_uuid(std::string_view version) {
+  if (version.empty()) version = kDefaultVersion;
+  return is_mariadb(version) && sdk::ServerVersion::parse(version) >= sdk::ServerVersion{10, 7};
+}
+
+std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
+  if (version_text.empty()) version_text = kDefaultVersion;
+  const bool maria = is_mariadb(version_text);
+  const sdk::ServerVersion v = sdk::ServerVersion::parse(version_text);
+  // MariaDB numbers its versions 10.x/11.x, MySQL 5.x/8.x: compare each with its own.
+  auto at_least = [&](sdk::ServerVersion mariadb, sdk::ServerVersion mysql) {
+    return maria ? v >= mariadb : v >= mysql;
+  };
+  constexpr sdk::ServerVersion kNever{999};
+  auto d = std::make_unique<sdk::Dialect>();
+
+  d->set("quote", "`");
+  d->set("max_params", "65535");
+  d->set("max_identifier_length", "64");
+  d->set("tx.begin", "START TRANSACTION");
+  // MySQL has no OFFSET without LIMIT; this is the documented way to say "all".
+  d->set("offset", "LIMIT 18446744073709551615 OFFSET {offset}");
+
+  d->set("type.FloatField", "double precision");
+  d->set("type.BooleanField", "bool");
+  d->set("type.TextField", "longtext");
+  d->set("type.TimeField", "time(6)");
+  d->set("type.DateTimeField", "datetime(6)");
+  d->set("type.JSONField", "json");
+  d->set("type.UUIDField", has_native_uuid(version_text) ? "uuid" : "char(32)");
+  d->set("type.BinaryField", "longblob");
+  d->set("ddl.auto_pk", "{type} AUTO_INCREMENT NOT NULL PRIMARY KEY");
+
+  d->feature("has_returning", maria && v >= sdk::ServerVersion{10, 5});
+  d->feature("can_return_rows_from_bulk_insert", maria && v >= sdk::ServerVersion{10, 5});
+  d->feature("has_select_for_update", true);
+  d->feature("has_select_for_update_nowait", at_least({10, 3}, {8, 0, 1}));
+  d->feature("has_select_for_update_skip_locked", at_least({10, 6}, {8, 0, 1}));
+  d->feature("has_select_for_update_of", at_least(kNever, {8, 0, 1}));
+  d->feature("supports_over_clause", at_least({10, 2}, {8, 0, 2}));
+  d->feature("supports_frame_range_fixed_distance", at_least({10, 2}, {8, 0, 2}));
+  d->feature("supports_expression_indexes", at_least(kNever, {8, 0, 13}));
+  d->feature("supports_check_constraints", at_least({10, 2, 1}, {8, 0, 16}));
+  d->feature("supports_cte", at_least({10, 2, 1}, {8, 0, 1}));
+  d->feature("supports_recursive_cte", at_least({10, 2, 2}, {8, 0, 1}));
+  d->feature("supports_regex", true);
+  d->feature("supports_select_intersection", at_least({10, 3}, {8, 0, 31}));
+  d->feature("supports_select_difference", at_least({10, 3}, {8, 0, 31}));
+  d->feature("supports_update_conflicts", true);
+  d->feature("supports_ignore_conflicts", true);
+  d->feature("supports_explain_analyze", at_least({10, 1}, {8, 0, 18}));
+  d->feature("has_native_uuid_field", has_native_uuid(version_text));
+  d->feature("has_native_json_field", !maria);
+  return d;
+}
+
+}  // namespace quarry::mysql

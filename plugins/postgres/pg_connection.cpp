@@ -1,0 +1,126 @@
+#include "pg_connection.hpp"
+
+#include <set>
+
+#include "pg_errors.hpp"
+
+namespace quarry::postgres {
+namespace {
+
+// The keywords libpq accepts; anything else in the config is a mistake worth naming.
+const std::set<std::string>& libpq_keywords() {
+  static const std::set<std::string> kKeywords = [] {
+    std::set<std::string> k;
+    PQconninfoOption* opts = PQconndefaults();
+    for (PQconninfoOption* o = opts; o && o->keyword; ++o) k.insert(o->keyword);
+    PQconninfoFree(opts);
+    return k;
+  }();
+  return kKeywords;
+}
+
+struct PgResult {
+  PGresult* res;
+  ~PgResult() { PQclear(res); }
+};
+
+}  // namespace
+
+Connection::Connection(const sdk::ConnectParams& params) {
+  std::vector<std::string> keys, values;
+  auto add = [&](std::string k, std::string v) {
+    keys.push_back(std::move(k));
+    values.push_back(std::move(v));
+  };
+  // The session speaks UTC and ISO dates, whatever the server's defaults are, so that
+  // text results decode the same everywhere.
+  std::string options = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601";
+  for (const auto& [key, value] : params.all()) {
+    if (key == "name") {
+      add("dbname", value);
+    } else if (key == "alias") {
+      add("fallback_application_name", "quarry:" + value);
+    } else if (key == "database_id") {
+      continue;
+    } else if (key == "options") {
+      options += " " + value;
+    } else if (libpq_keywords().count(key)) {
+      add(key, value);
+    } else {
+      throw sdk::Error(QUARRY_ERR_INTERFACE,
+                       "unknown postgres option '" + key +
+                           "': give a libpq connection keyword (sslmode, connect_timeout, "
+                           "application_name, target_session_attrs, ...)");
+    }
+  }
+  add("options", options);
+  add("client_encoding", "UTF8");
+
+  std::vector<const char*> k, v;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    k.push_back(keys[i].c_str());
+    v.push_back(values[i].c_str());
+  }
+  k.push_back(nullptr);
+  v.push_back(nullptr);
+  conn_ = PQconnectdbParams(k.data(), v.data(), 0);
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw sdk::Error(QUARRY_ERR_OPERATIONAL, "cannot connect to PostgreSQL: " + message);
+  }
+  const char* version = PQparameterStatus(conn_, "server_version");
+  version_ = version ? version : std::to_string(PQserverVersion(conn_));
+}
+
+Connection::~Connection() {
+  PQfinish(conn_);
+}
+
+void Connection::require_idle() const {
+  if (streaming_) {
+    throw sdk::Error(QUARRY_ERR_INTERFACE,
+                     "this connection is streaming a result: read it to the end or close it "
+                     "before running another statement");
+  }
+}
+
+void Connection::ping() {
+  require_idle();
+  PgResult r{PQexec(conn_, "")};
+  if (PQresultStatus(r.res) != PGRES_EMPTY_QUERY) raise(conn_, r.res);
+}
+
+void Connection::execute_script(std::string_view sql) {
+  require_idle();
+  deallocate_forgotten();
+  PgResult r{PQexec(conn_, std::string(sql).c_str())};
+  const ExecStatusType st = PQresultStatus(r.res);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+    raise(conn_, r.res);
+  }
+}
+
+void Connection::deallocate_forgotten() {
+  if (to_deallocate_.empty() || PQstatus(conn_) != CONNECTION_OK) return;
+  std::string sql;
+  for (const auto& name : to_deallocate_) sql += "DEALLOCATE " + name + ";";
+  to_deallocate_.clear();
+  PgResult r{PQexec(conn_, sql.c_str())};
+  // Inside a failed transaction this cannot run; the names are unique, so a statement
+  // left behind costs memory on the server until the session ends, nothing more.
+}
+
+std::unique_ptr<sdk::Statement> Connection::prepare(std::string_view sql) {
+  require_idle();
+  deallocate_forgotten();
+  std::string name = "quarry_" + std::to_string(++next_statement_);
+  PgResult r{PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr)};
+  if (PQresultStatus(r.res) != PGRES_COMMAND_OK) raise(conn_, r.res);
+  return std::make_unique<Statement>(*this, std::move(name));
+}
+
+}  // namespace quarry::postgres

@@ -1,0 +1,93 @@
+// A libpq connection, its prepared statements and their results.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pg_values.hpp"
+#include "quarry/plugin/sdk.hpp"
+
+namespace quarry::postgres {
+
+class Connection;
+class Statement;
+
+// A buffered result (PQexecPrepared), or a streamed one (single-row mode) whose rows
+// arrive as they are read. A streamed result keeps its first PGresult for the column
+// names, so they stay valid for the whole stream.
+class Result final : public sdk::Result {
+ public:
+  explicit Result(Statement& stmt) : stmt_(stmt) {}
+  ~Result() override { close(); }
+  std::size_t column_count() const override { return ncols_; }
+  const char* column_name(std::size_t index) const override;
+  bool fetch(quarry_value* row, std::size_t ncols) override;
+  int64_t affected_rows() const override { return affected_; }
+  void close() override;
+
+ private:
+  friend class Statement;
+  void start_buffered(PGresult* res);
+  void start_streamed();
+  void read_row(const PGresult* res, int row, quarry_value* out, std::size_t ncols);
+  bool next_streamed_row();
+
+  Statement& stmt_;
+  PGresult* meta_ = nullptr;     // the whole result, or a streamed result's first part
+  PGresult* current_ = nullptr;  // a streamed row after the first
+  int row_ = 0, nrows_ = 0;
+  std::size_t ncols_ = 0;
+  bool streaming_ = false;
+  bool stream_open_ = false;  // the server is still sending
+  bool first_row_pending_ = false;
+  int64_t affected_ = -1;
+  std::vector<std::string> scratch_;  // decoded bytea, a buffer per column
+};
+
+class Statement final : public sdk::Statement {
+ public:
+  Statement(Connection& conn, std::string name);
+  ~Statement() override;
+  sdk::Result& execute(std::span<const quarry_value> params, uint32_t flags) override;
+
+ private:
+  friend class Result;
+  Connection& conn_;
+  std::string name_;
+  ParamBuffer params_;
+  Result result_{*this};
+};
+
+class Connection final : public sdk::Connection {
+ public:
+  explicit Connection(const sdk::ConnectParams& params);
+  ~Connection() override;
+
+  const std::string& server_version() const override { return version_; }
+  void ping() override;
+  void execute_script(std::string_view sql) override;
+  std::unique_ptr<sdk::Statement> prepare(std::string_view sql) override;
+  void* native_handle() override { return conn_; }
+
+  PGconn* pg() const { return conn_; }
+  // A streamed result holds the session until it is read or closed.
+  void require_idle() const;
+  void set_streaming(bool on) { streaming_ = on; }
+  // Statements are deallocated in one batch before the next prepare, not one round trip
+  // each as they are evicted, and not at all when the session closes.
+  void forget(std::string name) { to_deallocate_.push_back(std::move(name)); }
+
+ private:
+  void deallocate_forgotten();
+
+  PGconn* conn_ = nullptr;
+  std::string version_;
+  uint64_t next_statement_ = 0;
+  bool streaming_ = false;
+  std::vector<std::string> to_deallocate_;
+};
+
+}  // namespace quarry::postgres

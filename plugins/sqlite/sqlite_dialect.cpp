@@ -1,0 +1,49 @@
+#include "sqlite_dialect.hpp"
+
+#include <sqlite3.h>
+
+#include "quarry/plugin/version.hpp"
+
+namespace quarry::sqlite {
+
+std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
+  // Without a connection, describe the library this plugin was built against.
+  const sdk::ServerVersion v =
+      sdk::ServerVersion::parse(version_text.empty() ? sqlite3_libversion() : version_text);
+  auto d = std::make_unique<sdk::Dialect>();
+
+  d->set("max_params", v >= sdk::ServerVersion{3, 32} ? "32766" : "999");
+  d->set("offset", "LIMIT -1 OFFSET {offset}");
+
+  // Column types as Django's SQLite backend declares them (the affinities matter:
+  // "decimal" is NUMERIC, "datetime" keeps ISO text).
+  d->set("type.AutoField", "integer");
+  d->set("type.BigAutoField", "integer");
+  d->set("type.FloatField", "real");
+  d->set("type.DecimalField", "decimal");
+  d->set("type.BooleanField", "bool");
+  d->set("type.DateTimeField", "datetime");
+  d->set("type.JSONField", "text");
+  d->set("type.UUIDField", "char(32)");
+  d->set("type.BinaryField", "BLOB");
+  d->set("ddl.auto_pk", "integer NOT NULL PRIMARY KEY AUTOINCREMENT");
+  d->set("explain", "EXPLAIN QUERY PLAN");
+
+  d->feature("supports_transactional_ddl", true);
+  d->feature("has_returning", v >= sdk::ServerVersion{3, 35});
+  d->feature("can_return_rows_from_bulk_insert", v >= sdk::ServerVersion{3, 35});
+  d->feature("supports_over_clause", v >= sdk::ServerVersion{3, 25});
+  d->feature("supports_frame_range_fixed_distance", v >= sdk::ServerVersion{3, 28});
+  d->feature("supports_partial_indexes", true);
+  d->feature("supports_expression_indexes", true);
+  d->feature("supports_nulls_order", v >= sdk::ServerVersion{3, 30});
+  d->feature("supports_aggregate_filter_clause", v >= sdk::ServerVersion{3, 30});
+  d->feature("supports_regex", true);  // the plugin registers REGEXP
+  d->feature("supports_update_conflicts", v >= sdk::ServerVersion{3, 24});
+  d->feature("supports_ignore_conflicts", true);
+  d->feature("has_native_decimal_field", false);
+  d->feature("has_native_boolean_field", false);
+  return d;
+}
+
+}  // namespace quarry::sqlite

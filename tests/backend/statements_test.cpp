@@ -1,0 +1,135 @@
+// Prepared statements are reused, results stream, and writes report what they did.
+#include "support/backend.hpp"
+
+namespace quarry::test {
+namespace {
+
+class Statements : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    create_table("qt_items", "id " + type("IntegerField") + " PRIMARY KEY, name " +
+                                 type("CharField", "40") + ", qty " + type("IntegerField"));
+  }
+  void fill(int n) {
+    conn().begin();
+    for (int i = 1; i <= n; ++i) {
+      conn().execute(sql("INSERT INTO qt_items VALUES (?, ?, ?)"),
+                     {i, "item " + std::to_string(i), i % 7});
+    }
+    conn().commit();
+  }
+};
+
+TEST_F(Statements, TheSameSqlIsPreparedOnce) {
+  fill(3);
+  const uint64_t before = conn().statements_prepared();
+  const std::string q = sql("SELECT name FROM qt_items WHERE id = ?");
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_EQ(conn().query_value<std::string>(q, {i}), "item " + std::to_string(i));
+  }
+  EXPECT_EQ(conn().statements_prepared(), before + 1);
+}
+
+TEST_F(Statements, NestedUseOfOneStatementWorks) {
+  fill(4);
+  const std::string q = sql("SELECT id FROM qt_items WHERE id <= ? ORDER BY id");
+  int outer_rows = 0, inner_rows = 0;
+  ResultSet outer = conn().query(q, {2});
+  while (outer.next()) {
+    ++outer_rows;
+    // The cached statement is busy with `outer`: this runs on a second one.
+    for (Row r : conn().query(q, {4})) {
+      (void)r;
+      ++inner_rows;
+    }
+  }
+  EXPECT_EQ(outer_rows, 2);
+  EXPECT_EQ(inner_rows, 8);
+}
+
+TEST_F(Statements, CacheCanBeTurnedOff) {
+  databases_ = open_databases("    statement_cache_size: 0\n");
+  conn_ = db().connect();
+  const uint64_t before = conn().statements_prepared();
+  conn().query_value<int64_t>("SELECT 1");
+  conn().query_value<int64_t>("SELECT 1");
+  EXPECT_EQ(conn().statements_prepared(), before + 2);
+  EXPECT_EQ(conn().cached_statements(), 0u);
+}
+
+TEST_F(Statements, WritesReportRowsAndKeys) {
+  fill(10);
+  EXPECT_EQ(conn().execute(sql("UPDATE qt_items SET qty = qty + 1 WHERE id <= ?"), {4}), 4);
+  EXPECT_EQ(conn().execute(sql("DELETE FROM qt_items WHERE id > ?"), {8}), 2);
+  create_table("qt_auto",
+               "id " +
+                   std::string(dialect().render("ddl.auto_pk", {{"type", type("BigAutoField")}})) +
+                   ", name " + type("CharField", "10"));
+  if (is("postgres")) {
+    EXPECT_EQ(conn().query_value<int64_t>(sql("INSERT INTO qt_auto (name) VALUES (?) RETURNING id"),
+                                          {"a"}),
+              1);
+  } else {
+    ResultSet rs = conn().query(sql("INSERT INTO qt_auto (name) VALUES (?)"), {"a"});
+    EXPECT_EQ(rs.affected_rows(), 1);
+    EXPECT_EQ(rs.last_insert_id(), 1);
+  }
+  if (db().features().has("has_returning")) {
+    EXPECT_EQ(conn().query_value<int64_t>(sql("INSERT INTO qt_auto (name) VALUES (?) RETURNING id"),
+                                          {"b"}),
+              2);
+  }
+}
+
+TEST_F(Statements, StreamedResultsReadEveryRow) {
+  fill(2000);
+  int64_t rows = 0, sum = 0;
+  ResultSet rs =
+      conn().query("SELECT id FROM qt_items ORDER BY id", {}, ExecOptions{.stream = true});
+  while (rs.next()) {
+    ++rows;
+    sum += rs.row().get<int64_t>(0);
+  }
+  EXPECT_EQ(rows, 2000);
+  EXPECT_EQ(sum, 2000 * 2001 / 2);
+}
+
+TEST_F(Statements, AbandonedStreamFreesTheConnection) {
+  fill(2000);
+  {
+    ResultSet rs =
+        conn().query("SELECT id FROM qt_items ORDER BY id", {}, ExecOptions{.stream = true});
+    ASSERT_TRUE(rs.next());
+    ASSERT_TRUE(rs.next());
+  }  // closed after two rows
+  EXPECT_EQ(conn().query_value<int64_t>("SELECT COUNT(*) FROM qt_items"), 2000);
+}
+
+TEST_F(Statements, ParameterCountMismatchIsReported) {
+  EXPECT_THROW(conn().query(sql("SELECT id FROM qt_items WHERE id = ?"), {1, 2}), Error);
+}
+
+TEST_F(Statements, FeaturesFollowTheServer) {
+  const Features& f = db().features();
+  EXPECT_FALSE(conn().server_version().empty());
+  EXPECT_EQ(dialect().server_version(), conn().server_version());
+  if (is("postgres")) {
+    EXPECT_TRUE(f.has("has_returning"));
+    EXPECT_TRUE(f.has("has_select_for_update_skip_locked"));
+    EXPECT_TRUE(f.has("supports_timezones"));
+  }
+  if (is("mysql")) {
+    EXPECT_TRUE(f.has("has_select_for_update"));
+    EXPECT_FALSE(f.has("supports_timezones"));
+  }
+  if (is("sqlite")) {
+    EXPECT_FALSE(f.has("has_select_for_update"));
+    EXPECT_TRUE(f.has("has_returning"));  // SQLite 3.35+
+  }
+  EXPECT_THROW(f.has("no_such_feature"), ProgrammingError);
+}
+
+}  // namespace
+}  // namespace quarry::test

@@ -1,0 +1,123 @@
+#include "support/backend.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace quarry::test {
+namespace {
+std::string& current() {
+  static std::string name = "sqlite";
+  return name;
+}
+
+bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && (std::string(ci) == "true" || std::string(ci) == "1");
+}
+
+std::string sqlite_file() {
+  static const std::string path = [] {
+    const auto dir = std::filesystem::temp_directory_path();
+    return (dir / ("quarry-test-" + std::to_string(getpid()) + ".db")).string();
+  }();
+  return path;
+}
+}  // namespace
+
+const std::string& backend() {
+  return current();
+}
+void set_backend(const std::string& name) {
+  current() = name;
+}
+
+std::string backend_url() {
+  if (backend() == "sqlite") return "sqlite://" + sqlite_file();
+  const char* var = backend() == "postgres" ? "QUARRY_TEST_POSTGRES_URL" : "QUARRY_TEST_MYSQL_URL";
+  const char* url = std::getenv(var);
+  return url ? url : "";
+}
+
+std::unique_ptr<Databases> open_databases(const std::string& extra_yaml) {
+  const std::string yaml =
+      "databases:\n  default:\n    url: \"" + backend_url() + "\"\n" + extra_yaml;
+  return std::make_unique<Databases>(Config::parse(yaml, "<test config>"));
+}
+
+void BackendTest::SetUp() {
+  if (backend_url().empty()) {
+    const std::string why = "no " + backend() + " server: set QUARRY_TEST_" +
+                            (backend() == "postgres" ? "POSTGRES" : "MYSQL") +
+                            "_URL (scripts/test-all.sh starts the servers and sets it)";
+    if (in_ci()) FAIL() << why << "; under CI a missing server is a failure";
+    GTEST_SKIP() << why;
+  }
+  databases_ = open_databases();
+  conn_ = db().connect();
+}
+
+void BackendTest::TearDown() {
+  if (conn_ && conn_->is_usable()) {
+    if (conn_->in_transaction()) conn_->rollback();
+    for (const auto& t : tables_)
+      conn_->execute_script("DROP TABLE IF EXISTS " + dialect().quote(t));
+  }
+  conn_.reset();
+  databases_.reset();
+  if (backend() == "sqlite") std::filesystem::remove(sqlite_file());
+}
+
+std::string BackendTest::type(const std::string& kind, const std::string& args) {
+  std::string t(dialect().text("type." + kind));
+  if (kind == "CharField") return Dialect::render_text(t, {{"max_length", args}});
+  if (kind == "DecimalField") {
+    const auto comma = args.find(',');
+    return Dialect::render_text(
+        t, {{"max_digits", args.substr(0, comma)}, {"decimal_places", args.substr(comma + 1)}});
+  }
+  return t;
+}
+
+std::string BackendTest::sql(std::string_view text) {
+  std::string out;
+  std::size_t n = 0;
+  bool quoted = false;
+  for (char c : text) {
+    if (c == '\'') quoted = !quoted;
+    if (c == '?' && !quoted) {
+      dialect().append_placeholder(out, ++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string BackendTest::q(const std::string& identifier) {
+  return dialect().quote(identifier);
+}
+
+void BackendTest::create_table(const std::string& name, const std::string& columns) {
+  conn().execute_script("DROP TABLE IF EXISTS " + dialect().quote(name));
+  conn().execute_script("CREATE TABLE " + dialect().quote(name) + " (" + columns + ")");
+  tables_.push_back(name);
+}
+
+void BackendTest::kill(Connection& victim) {
+  if (is("sqlite")) {
+    victim.close();
+    return;
+  }
+  auto killer = db().connect();
+  if (is("postgres")) {
+    const int64_t pid = victim.query_value<int64_t>("SELECT pg_backend_pid()");
+    killer->query("SELECT pg_terminate_backend($1)", {pid});
+  } else {
+    const int64_t id = victim.query_value<int64_t>("SELECT CONNECTION_ID()");
+    killer->execute_script("KILL CONNECTION " + std::to_string(id));
+  }
+}
+
+}  // namespace quarry::test

@@ -1,0 +1,19 @@
+// main() of the backend test binary: --backend=NAME picks the database.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "support/backend.hpp"
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--backend=", 10) == 0) quarry::test::set_backend(argv[i] + 10);
+  }
+  const std::string& b = quarry::test::backend();
+  if (b != "sqlite" && b != "postgres" && b != "mysql") {
+    std::fprintf(stderr, "unknown --backend=%s (sqlite, postgres or mysql)\n", b.c_str());
+    return 2;
+  }
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,155 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "quarry/config.hpp"
+#include "quarry/errors.hpp"
+
+using namespace quarry;
+
+namespace {
+std::string error_of(const std::string& yaml, const std::string& source = "app.yaml") {
+  try {
+    Config::parse(yaml, source);
+  } catch (const ImproperlyConfigured& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+}  // namespace
+
+TEST(DatabaseUrl, ParsesEveryEngineForm) {
+  auto pg = parse_database_url("postgres://app:p%40ss%3Aword@db.example:6543/shop?sslmode=disable");
+  EXPECT_EQ(pg.engine, "postgres");
+  EXPECT_EQ(pg.user, "app");
+  EXPECT_EQ(pg.password, "p@ss:word");
+  EXPECT_EQ(pg.host, "db.example");
+  EXPECT_EQ(pg.port, "6543");
+  EXPECT_EQ(pg.name, "shop");
+  EXPECT_EQ(pg.options.at("sslmode"), "disable");
+  EXPECT_EQ(parse_database_url("postgresql://h/db").engine, "postgres");
+
+  auto my = parse_database_url("mariadb://root@[::1]:3307/app");
+  EXPECT_EQ(my.engine, "mysql");
+  EXPECT_EQ(my.host, "::1");
+  EXPECT_EQ(my.port, "3307");
+  EXPECT_EQ(my.password, "");
+
+  EXPECT_EQ(parse_database_url("sqlite:///var/data/app.db").name, "/var/data/app.db");
+  EXPECT_EQ(parse_database_url("sqlite://data/app.db").name, "data/app.db");
+  EXPECT_EQ(parse_database_url("sqlite://:memory:").name, ":memory:");
+}
+
+TEST(DatabaseUrl, RejectsMalformedUrlsWithoutLeakingPasswords) {
+  EXPECT_THROW(parse_database_url("localhost/db"), ImproperlyConfigured);
+  EXPECT_THROW(parse_database_url("sqlite://"), ImproperlyConfigured);
+  try {
+    parse_database_url("postgres://u:secret@h:99999/db");
+    FAIL();
+  } catch (const ImproperlyConfigured& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("invalid port '99999'"), std::string::npos) << what;
+    EXPECT_EQ(what.find("secret"), std::string::npos) << what;
+  }
+}
+
+TEST(Config, ReadsAliasesKeysAndPool) {
+  const Config c = Config::parse(R"(
+plugin_path: [plugins, /opt/quarry/plugins]
+databases:
+  default:
+    engine: sqlite
+    name: app.db
+    options: {journal_mode: wal}
+  pg:
+    url: postgres://u:pw@127.0.0.1:5432/app
+    port: 5433
+    pool: {size: 3, acquire_timeout_ms: 250, health_check_after_ms: 0}
+    log_queries: yes
+    statement_cache_size: 16
+)",
+                                 "/etc/app/quarry.yaml");
+  ASSERT_EQ(c.databases.size(), 2u);
+  const auto& d = c.database("default");
+  EXPECT_EQ(d.engine, "sqlite");
+  EXPECT_EQ(d.options.at("journal_mode"), "wal");
+  EXPECT_EQ(d.plugin_path, (std::vector<std::string>{"/etc/app/plugins", "/opt/quarry/plugins"}));
+  EXPECT_EQ(d.source, "/etc/app/quarry.yaml:5");
+  const auto& pg = c.database("pg");
+  EXPECT_EQ(pg.engine, "postgres");
+  EXPECT_EQ(pg.port, "5433");  // an explicit key overrides the URL
+  EXPECT_EQ(pg.password, "pw");
+  EXPECT_EQ(pg.pool.size, 3u);
+  EXPECT_EQ(pg.pool.acquire_timeout.count(), 250);
+  EXPECT_EQ(pg.pool.health_check_after.count(), 0);
+  EXPECT_TRUE(pg.log_queries);
+  EXPECT_EQ(pg.statement_cache_size, 16u);
+  EXPECT_THROW(c.database("nope"), ImproperlyConfigured);
+}
+
+TEST(Config, InterpolatesTheEnvironment) {
+  setenv("QUARRY_TEST_DB_NAME", "from_env", 1);
+  unsetenv("QUARRY_TEST_UNSET");
+  const Config c = Config::parse(R"(
+databases:
+  default:
+    engine: sqlite
+    name: ${QUARRY_TEST_DB_NAME}
+    user: ${QUARRY_TEST_UNSET:-fallback}
+    password: cost$$5
+)");
+  EXPECT_EQ(c.database("default").name, "from_env");
+  EXPECT_EQ(c.database("default").user, "fallback");
+  EXPECT_EQ(c.database("default").password, "cost$5");
+  EXPECT_EQ(
+      error_of("databases:\n  default:\n    engine: sqlite\n    name: ${QUARRY_TEST_UNSET}\n"),
+      "app.yaml:4: databases.default.name: environment variable QUARRY_TEST_UNSET is not "
+      "set (write ${QUARRY_TEST_UNSET:-default} to give a default)");
+}
+
+TEST(Config, ErrorsNameTheFileTheLineAndTheKey) {
+  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    port: abc\n"),
+            "app.yaml:4: databases.default.port: expected a whole number, got 'abc'");
+  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    hots: x\n"),
+            "app.yaml:4: databases.default.hots: unknown key 'hots'; the keys here are: engine, "
+            "host, log_limit, log_queries, name, options, password, plugin_path, pool, port, "
+            "server_version, statement_cache_size, url, user");
+  EXPECT_EQ(error_of("databases:\n  default:\n    name: x.db\n"),
+            "app.yaml:3: databases.default: no engine: give engine: (sqlite, postgres, mysql or a "
+            "plugin's name) or url:");
+  EXPECT_EQ(error_of("plugin_path: x\n"),
+            "app.yaml:1: databases: missing: the config must list at least one database");
+  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    pool: {size: 0}\n"),
+            "app.yaml:4: databases.default.pool.size: 0 is out of range 1..10000");
+  EXPECT_EQ(error_of("databases: [a, b\n"),
+            "app.yaml:2:1: invalid YAML: end of sequence flow not found");
+  EXPECT_EQ(error_of("databases:\n  default:\n    url: ftp//x\n"),
+            "app.yaml:3: databases.default.url: database URL 'ftp//x' has no scheme: expected "
+            "engine://..., e.g. postgres://user@host/db or sqlite:///path.db");
+  EXPECT_EQ(error_of("cache: {}\ndatabases:\n  default:\n    engine: sqlite\n"),
+            "app.yaml:1: cache: unknown key 'cache'; the keys here are: databases, plugin_path");
+}
+
+TEST(Config, MissingFileIsNamed) {
+  try {
+    Config::load("/nonexistent/quarry.yaml");
+    FAIL();
+  } catch (const ImproperlyConfigured& e) {
+    EXPECT_STREQ(e.what(), "cannot read config file '/nonexistent/quarry.yaml'");
+  }
+}
+
+TEST(Config, ShippedConfigsParse) {
+  // The example configs must stay valid; their ${...} all have defaults.
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(QUARRY_SOURCE_DIR "/configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    const Config c = Config::load(entry.path().string());
+    EXPECT_FALSE(c.databases.empty());
+    EXPECT_NO_THROW(c.database("default"));
+    ++seen;
+  }
+  EXPECT_GE(seen, 4);
+}
