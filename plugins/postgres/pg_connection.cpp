@@ -72,6 +72,10 @@ Connection::Connection(const sdk::ConnectParams& params) {
     conn_ = nullptr;
     throw sdk::Error(QUARRY_ERR_OPERATIONAL, "cannot connect to PostgreSQL: " + message);
   }
+  // NOTICEs ("table does not exist, skipping") are not errors; libpq would print them
+  // on stderr, which is no place for a library to write.
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   const char* version = PQparameterStatus(conn_, "server_version");
   version_ = version ? version : std::to_string(PQserverVersion(conn_));
 }

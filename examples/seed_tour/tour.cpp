@@ -1,0 +1,28 @@
+#include "tour.hpp"
+
+#include <iostream>
+
+namespace tour {
+
+void Tour::section(const std::string& title, const std::function<std::string()>& body) {
+  std::cout << "\n== " << title << "\n";
+  quarry::QueryCapture capture(db_.alias());
+  std::string result;
+  try {
+    result = body();
+  } catch (const quarry::Error& e) {
+    result = std::string("ERROR: ") + e.what();
+    ++failures_;
+  }
+  for (const auto& q : capture.queries()) {
+    std::cout << "   sql: " << q.sql;
+    if (!q.params.empty()) {
+      std::cout << "   -- params:";
+      for (const auto& p : q.params) std::cout << " " << p;
+    }
+    std::cout << "\n";
+  }
+  std::cout << "   => " << result << "\n";
+}
+
+}  // namespace tour
