@@ -42,6 +42,9 @@ std::string isolation(const std::string& value) {
 }  // namespace
 
 Connection::Connection(const sdk::ConnectParams& params) {
+  // The client library (and the TLS library under it) leaves process-exit hooks
+  // behind: once used, this plugin stays loaded.
+  sdk::keep_loaded();
   for (const auto& [key, value] : params.all()) {
     if (key == "host" || key == "port" || key == "name" || key == "user" || key == "password")
       continue;

@@ -44,6 +44,23 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("type.UUIDField", has_native_uuid(version_text) ? "uuid" : "char(32)");
   d->set("type.BinaryField", "longblob");
   d->set("ddl.auto_pk", "{type} AUTO_INCREMENT NOT NULL PRIMARY KEY");
+  d->set("insert.empty", "INSERT INTO {table} () VALUES ()");
+
+  // Text comparisons follow the column's collation (case-insensitive by default);
+  // BINARY makes the case-sensitive lookups so, as in Django.
+  d->set("lookup.iexact", "{lhs} LIKE {rhs}");
+  d->set("lookup.iexact.pattern", "like");
+  for (const char* l : {"contains", "startswith", "endswith"}) {
+    d->set(std::string("lookup.") + l, "{lhs} LIKE BINARY {rhs}");
+    d->set(std::string("lookup.i") + l, "{lhs} LIKE {rhs}");
+  }
+  d->set("lookup.regex", "{lhs} REGEXP BINARY {rhs}");
+  d->set("lookup.iregex", "{lhs} REGEXP {rhs}");
+  d->set("transform.week_day", "DAYOFWEEK({lhs})");
+  d->set("transform.date", "DATE({lhs})");
+  d->set("func.Length", "CHAR_LENGTH({arg})");
+  d->set("func.ConcatPair", "CONCAT_WS('', {a}, {b})");  // NULL counts as '', as in Django
+  d->set("func.Now", "CURRENT_TIMESTAMP(6)");
 
   d->feature("has_returning", maria && v >= sdk::ServerVersion{10, 5});
   d->feature("can_return_rows_from_bulk_insert", maria && v >= sdk::ServerVersion{10, 5});

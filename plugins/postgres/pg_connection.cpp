@@ -27,6 +27,9 @@ struct PgResult {
 }  // namespace
 
 Connection::Connection(const sdk::ConnectParams& params) {
+  // The client library (and the TLS library under it) leaves process-exit hooks
+  // behind: once used, this plugin stays loaded.
+  sdk::keep_loaded();
   std::vector<std::string> keys, values;
   auto add = [&](std::string k, std::string v) {
     keys.push_back(std::move(k));

@@ -20,6 +20,14 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("type.UUIDField", "uuid");
   d->set("type.BinaryField", "bytea");
 
+  // Case-insensitive lookups compare upper-cased text (any column type, cast to text).
+  d->set("lookup.iexact", "UPPER({lhs}::text) = UPPER({rhs})");
+  for (const char* l : {"icontains", "istartswith", "iendswith"}) {
+    d->set(std::string("lookup.") + l, "UPPER({lhs}::text) LIKE UPPER({rhs})");
+  }
+  d->set("transform.second", "EXTRACT(SECOND FROM DATE_TRUNC('second', {lhs}))");
+  d->set("func.Now", "STATEMENT_TIMESTAMP()");  // differs from statement to statement
+
   d->feature("supports_transactional_ddl", true);
   d->feature("has_returning", true);
   d->feature("can_return_rows_from_bulk_insert", true);

@@ -29,6 +29,33 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("ddl.auto_pk", "integer NOT NULL PRIMARY KEY AUTOINCREMENT");
   d->set("explain", "EXPLAIN QUERY PLAN");
 
+  // SQLite's LIKE ignores case (ASCII only), so the case-sensitive lookups use GLOB,
+  // whose wildcards are * and ? (escaped in brackets): better than Django, whose
+  // contains on SQLite ignores case.
+  for (const char* l : {"contains", "startswith", "endswith"}) {
+    d->set(std::string("lookup.") + l, "{lhs} GLOB {rhs}");
+    d->set(std::string("lookup.") + l + ".pattern", "glob");
+  }
+  for (const char* l : {"iexact", "icontains", "istartswith", "iendswith"}) {
+    d->set(std::string("lookup.") + l, "{lhs} LIKE {rhs} ESCAPE '\\'");
+    d->set(std::string("lookup.") + l + ".pattern", "like");
+  }
+  d->set("lookup.regex", "{lhs} REGEXP {rhs}");
+  d->set("lookup.iregex", "quarry_iregexp({rhs}, {lhs})");
+  // Datetimes are ISO text; strftime picks them apart.
+  d->set("transform.year", "CAST(strftime('%Y', {lhs}) AS INTEGER)");
+  d->set("transform.month", "CAST(strftime('%m', {lhs}) AS INTEGER)");
+  d->set("transform.day", "CAST(strftime('%d', {lhs}) AS INTEGER)");
+  d->set("transform.week_day", "(CAST(strftime('%w', {lhs}) AS INTEGER) + 1)");
+  d->set("transform.hour", "CAST(strftime('%H', {lhs}) AS INTEGER)");
+  d->set("transform.minute", "CAST(strftime('%M', {lhs}) AS INTEGER)");
+  d->set("transform.second", "CAST(strftime('%S', {lhs}) AS INTEGER)");
+  d->set("transform.date", "date({lhs})");
+  d->set("func.ConcatPair", "(COALESCE({a}, '') || COALESCE({b}, ''))");
+  d->set("func.Greatest", "MAX({args})");
+  d->set("func.Least", "MIN({args})");
+  d->set("func.Now", "STRFTIME('%Y-%m-%d %H:%M:%f', 'now')");
+
   d->feature("supports_transactional_ddl", true);
   d->feature("has_returning", v >= sdk::ServerVersion{3, 35});
   d->feature("can_return_rows_from_bulk_insert", v >= sdk::ServerVersion{3, 35});

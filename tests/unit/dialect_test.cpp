@@ -99,3 +99,55 @@ TEST(Dialect, RendersTemplatesStrictly) {
   EXPECT_THROW(Dialect::render_text("{missing}", {}), ProgrammingError);
   EXPECT_THROW(Dialect::render_text("{open", {}), ProgrammingError);
 }
+
+TEST(Dialect, SpellsLookupsEachBackendsWay) {
+  const Dialect pg = dialect("postgres"), my = dialect("mysql"), lite = dialect("sqlite");
+  auto lookup = [](const Dialect& d, const std::string& name) {
+    return d.render("lookup." + name, {{"lhs", "name"}, {"rhs", "?"}});
+  };
+  EXPECT_EQ(lookup(pg, "exact"), "name = ?");
+  EXPECT_EQ(lookup(pg, "icontains"), "UPPER(name::text) LIKE UPPER(?)");
+  EXPECT_EQ(lookup(pg, "iregex"), "name ~* ?");
+  EXPECT_EQ(lookup(my, "contains"), "name LIKE BINARY ?");
+  EXPECT_EQ(lookup(my, "icontains"), "name LIKE ?");
+  EXPECT_EQ(lookup(my, "regex"), "name REGEXP BINARY ?");
+  EXPECT_EQ(lookup(lite, "contains"), "name GLOB ?");
+  EXPECT_EQ(lookup(lite, "iexact"), "name LIKE ? ESCAPE '\\'");
+  EXPECT_EQ(lookup(lite, "iregex"), "quarry_iregexp(?, name)");
+  EXPECT_EQ(lookup(pg, "gte"), "name >= ?");
+}
+
+TEST(Dialect, EscapesPatternValuesSoUserTextMatchesItself) {
+  const Dialect pg = dialect("postgres"), lite = dialect("sqlite");
+  EXPECT_EQ(pg.pattern_value("contains", "50%_off\\"), "%50\\%\\_off\\\\%");
+  EXPECT_EQ(pg.pattern_value("istartswith", "ab"), "ab%");
+  EXPECT_EQ(pg.pattern_value("endswith", "ab"), "%ab");
+  EXPECT_EQ(pg.pattern_value("iexact", "a_b"), "a_b");  // PostgreSQL compares with =
+  EXPECT_EQ(dialect("mysql").pattern_value("iexact", "a_b"), "a\\_b");  // LIKE without wildcards
+  EXPECT_EQ(lite.pattern_value("contains", "a*b?[c]"), "*a[*]b[?][[]c]*");
+  EXPECT_EQ(lite.pattern_value("icontains", "100%"), "%100\\%%");
+  EXPECT_THROW(pg.pattern_value("gt", "x"), ProgrammingError);
+  EXPECT_THROW(pg.pattern_value("exact", "x"), ProgrammingError);
+}
+
+TEST(Dialect, SpellsTransformsAndFunctions) {
+  const Dialect pg = dialect("postgres"), my = dialect("mysql"), lite = dialect("sqlite");
+  EXPECT_EQ(pg.render("transform.year", {{"lhs", "created"}}), "EXTRACT(YEAR FROM created)");
+  EXPECT_EQ(my.render("transform.week_day", {{"lhs", "created"}}), "DAYOFWEEK(created)");
+  EXPECT_EQ(lite.render("transform.month", {{"lhs", "created"}}),
+            "CAST(strftime('%m', created) AS INTEGER)");
+  EXPECT_EQ(my.render("func.Length", {{"arg", "name"}}), "CHAR_LENGTH(name)");
+  EXPECT_EQ(lite.render("func.Greatest", {{"args", "a, b"}}), "MAX(a, b)");
+  EXPECT_EQ(my.render("func.ConcatPair", {{"a", "x"}, {"b", "y"}}), "CONCAT_WS('', x, y)");
+  EXPECT_EQ(my.render("insert.empty", {{"table", "`t`"}}), "INSERT INTO `t` () VALUES ()");
+  EXPECT_EQ(pg.render("insert.empty", {{"table", "\"t\""}}), "INSERT INTO \"t\" DEFAULT VALUES");
+}
+
+TEST(Dialect, SpellsRowLocks) {
+  const Dialect pg = dialect("postgres");
+  EXPECT_EQ(pg.text("lock.for_update"), "FOR UPDATE");
+  EXPECT_EQ(pg.text("lock.for_no_key_update"), "FOR NO KEY UPDATE");
+  EXPECT_EQ(pg.render("lock.of", {{"tables", "\"t\""}}), "OF \"t\"");
+  EXPECT_EQ(pg.text("lock.skip_locked"), "SKIP LOCKED");
+  EXPECT_EQ(dialect("mysql").text("lock.nowait"), "NOWAIT");
+}

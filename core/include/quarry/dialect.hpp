@@ -66,6 +66,11 @@ class Dialect {
   static std::string render_text(
       std::string_view tmpl,
       std::initializer_list<std::pair<std::string_view, std::string_view>> slots);
+  // The value to bind for a pattern lookup (contains, istartswith, ...): `text` escaped
+  // for the lookup's pattern kind (lookup.NAME.pattern: raw, like or glob), with the
+  // lookup's wildcards around it, so that % _ * ? in user input match themselves.
+  std::string pattern_value(std::string_view lookup, std::string_view text) const;
+
   // Every key with the text in force (the plugin's or the default).
   const std::vector<std::pair<std::string, std::string>>& all_text() const { return text_; }
   // The keys the core knows, with their defaults.

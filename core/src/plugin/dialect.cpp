@@ -63,6 +63,13 @@ Dialect::Dialect(std::shared_ptr<const Engine> engine, std::string server_versio
     throw ImproperlyConfigured("plugin '" + engine_->name() + "' gives '" + std::string(ph) +
                                "' for dialect key 'placeholder': expected '?' or '$'");
   }
+  for (const auto& [key, value] : text_) {
+    if (key.starts_with("lookup.") && key.ends_with(".pattern") && value != "raw" &&
+        value != "like" && value != "glob") {
+      throw ImproperlyConfigured("plugin '" + engine_->name() + "' gives '" + value +
+                                 "' for dialect key '" + key + "': expected raw, like or glob");
+    }
+  }
   max_params_ = parse_size(engine_->name(), "max_params", text("max_params"));
   max_identifier_length_ =
       parse_size(engine_->name(), "max_identifier_length", text("max_identifier_length"));
@@ -109,6 +116,36 @@ void Dialect::append_placeholder(std::string& out, std::size_t n) const {
   buf[0] = '$';
   auto r = std::to_chars(buf + 1, buf + sizeof buf, n);
   out.append(buf, r.ptr);
+}
+
+std::string Dialect::pattern_value(std::string_view lookup, std::string_view text) const {
+  std::string base(lookup);
+  if (!base.empty() && base[0] == 'i' && base != "in") base.erase(0, 1);  // icontains -> contains
+  const bool before = base == "contains" || base == "endswith";
+  const bool after = base == "contains" || base == "startswith";
+  if (!before && !after && lookup != "iexact") {
+    throw ProgrammingError("'" + std::string(lookup) + "' is not a pattern lookup");
+  }
+  const std::string_view kind = this->text("lookup." + std::string(lookup) + ".pattern");
+  std::string out;
+  out.reserve(text.size() + 4);
+  if (kind == "raw") return std::string(text);
+  const char wildcard = kind == "glob" ? '*' : '%';
+  if (before) out += wildcard;
+  for (char c : text) {
+    if (kind == "like") {
+      if (c == '\\' || c == '%' || c == '_') out += '\\';
+      out += c;
+    } else if (c == '*' || c == '?' || c == '[') {  // glob: a class of one character
+      out += '[';
+      out += c;
+      out += ']';
+    } else {
+      out += c;
+    }
+  }
+  if (after) out += wildcard;
+  return out;
 }
 
 std::string_view Dialect::text(std::string_view key) const {

@@ -48,6 +48,59 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         {"ddl.drop_table", "DROP TABLE IF EXISTS {table}"},
         // EXPLAIN: the prefix for a plain plan.
         {"explain", "EXPLAIN"},
+        // INSERT with no columns (a model whose only field is its auto primary key).
+        {"insert.empty", "INSERT INTO {table} DEFAULT VALUES"},
+        {"returning", "RETURNING {columns}"},
+        // Row locks: SELECT ... {lock.for_update} [{lock.of}] [{lock.nowait}|{lock.skip_locked}].
+        {"lock.for_update", "FOR UPDATE"},
+        {"lock.for_no_key_update", "FOR NO KEY UPDATE"},
+        {"lock.of", "OF {tables}"},
+        {"lock.nowait", "NOWAIT"},
+        {"lock.skip_locked", "SKIP LOCKED"},
+        // Lookups: {lhs} is the column or expression, {rhs} the value's parameter marker
+        // (or an expression). lookup.NAME.pattern says what the value becomes:
+        //   raw   the value as given
+        //   like  LIKE-escaped (\ before \, % and _) with the lookup's wildcards added
+        {"lookup.exact", "{lhs} = {rhs}"},
+        {"lookup.iexact", "UPPER({lhs}) = UPPER({rhs})"},
+        {"lookup.iexact.pattern", "raw"},
+        {"lookup.contains", "{lhs} LIKE {rhs}"},
+        {"lookup.contains.pattern", "like"},
+        {"lookup.icontains", "UPPER({lhs}) LIKE UPPER({rhs})"},
+        {"lookup.icontains.pattern", "like"},
+        {"lookup.startswith", "{lhs} LIKE {rhs}"},
+        {"lookup.startswith.pattern", "like"},
+        {"lookup.istartswith", "UPPER({lhs}) LIKE UPPER({rhs})"},
+        {"lookup.istartswith.pattern", "like"},
+        {"lookup.endswith", "{lhs} LIKE {rhs}"},
+        {"lookup.endswith.pattern", "like"},
+        {"lookup.iendswith", "UPPER({lhs}) LIKE UPPER({rhs})"},
+        {"lookup.iendswith.pattern", "like"},
+        {"lookup.gt", "{lhs} > {rhs}"},
+        {"lookup.gte", "{lhs} >= {rhs}"},
+        {"lookup.lt", "{lhs} < {rhs}"},
+        {"lookup.lte", "{lhs} <= {rhs}"},
+        {"lookup.regex", "{lhs} ~ {rhs}"},
+        {"lookup.iregex", "{lhs} ~* {rhs}"},
+        // Transforms of a date or datetime {lhs}; week_day is 1 (Sunday) .. 7 (Saturday),
+        // as in Django.
+        {"transform.year", "EXTRACT(YEAR FROM {lhs})"},
+        {"transform.month", "EXTRACT(MONTH FROM {lhs})"},
+        {"transform.day", "EXTRACT(DAY FROM {lhs})"},
+        {"transform.week_day", "(EXTRACT(DOW FROM {lhs}) + 1)"},
+        {"transform.hour", "EXTRACT(HOUR FROM {lhs})"},
+        {"transform.minute", "EXTRACT(MINUTE FROM {lhs})"},
+        {"transform.second", "EXTRACT(SECOND FROM {lhs})"},
+        {"transform.date", "CAST({lhs} AS DATE)"},
+        // Functions; {args} is the arguments joined by ", ".
+        {"func.Coalesce", "COALESCE({args})"},
+        {"func.ConcatPair", "CONCAT({a}, {b})"},
+        {"func.Length", "LENGTH({arg})"},
+        {"func.Lower", "LOWER({arg})"},
+        {"func.Upper", "UPPER({arg})"},
+        {"func.Greatest", "GREATEST({args})"},
+        {"func.Least", "LEAST({args})"},
+        {"func.Now", "CURRENT_TIMESTAMP"},
     };
     std::sort(d.begin(), d.end());
     return d;

@@ -15,6 +15,8 @@
 // See plugins/skeleton/ for a complete starting point and docs/plugin-guide.md.
 #pragma once
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -169,25 +171,51 @@ inline std::string_view text_of(const quarry_value& v) {
   return {v.u.s.ptr, v.u.s.len};
 }
 
+// ---- staying loaded -----------------------------------------------------------------
+
+// The core unloads a plugin when nothing uses it any more. A plugin whose client
+// library cannot be unloaded safely (one that leaves thread-exit or process-exit hooks
+// behind, as some TLS and client libraries do) calls this once, e.g. in connect(), to
+// stay loaded for the life of the process.
+inline void keep_loaded() {
+  static const bool pinned = [] {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&keep_loaded), &info) == 0 || !info.dli_fname) return false;
+    return dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != nullptr;
+  }();
+  (void)pinned;
+}
+
 // ---- the C table ------------------------------------------------------------------
 
 namespace detail {
 
-// The message of the last error on this thread: the ABI lends it until the next call.
-inline std::string& last_message() {
-  thread_local std::string message;
+// The message of the last error on this thread, lent to the core until the next call.
+// A plain array, not a std::string: a thread_local with a destructor would keep the
+// plugin from ever being unloaded.
+inline constexpr std::size_t kMessageCapacity = 8192;
+inline char* last_message() {
+  thread_local char message[kMessageCapacity];
   return message;
 }
 
 inline void report(quarry_error* err, quarry_error_class klass, const char* message,
                    std::string_view sqlstate = {}, int64_t native_code = 0) {
   if (!err) return;
-  last_message() = message;
+  char* buf = last_message();
+  std::size_t n = std::strlen(message);
+  if (n >= kMessageCapacity) {  // keep the start, say it was cut
+    n = kMessageCapacity - 4;
+    std::memcpy(buf + n, "...", 4);
+  } else {
+    buf[n] = '\0';
+  }
+  std::memcpy(buf, message, n);
   err->error_class = klass;
   std::memset(err->sqlstate, 0, sizeof err->sqlstate);
   std::memcpy(err->sqlstate, sqlstate.data(), std::min<std::size_t>(sqlstate.size(), 5));
   err->native_code = native_code;
-  err->message = last_message().c_str();
+  err->message = buf;
 }
 
 // Runs f, turning any exception into a quarry_error: 0 on success, -1 on failure.
