@@ -1,60 +1,16 @@
 #include "my_connection.hpp"
 
-#include <charconv>
-#include <set>
-
 #include "my_dialect.hpp"
 #include "my_errors.hpp"
 
 namespace quarry::mysql {
-namespace {
-
-const std::set<std::string>& known_options() {
-  static const std::set<std::string> kOptions = {"connect_timeout", "read_timeout", "write_timeout",
-                                                 "unix_socket", "isolation_level", "ssl_mode",
-                                                 "init_command",
-                                                 // supplied by the core
-                                                 "alias", "database_id"};
-  return kOptions;
-}
-
-unsigned int seconds(const std::string& key, const std::string& value) {
-  unsigned int v = 0;
-  auto r = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (r.ec != std::errc() || r.ptr != value.data() + value.size()) {
-    throw sdk::Error(QUARRY_ERR_INTERFACE,
-                     "mysql option " + key + ": '" + value + "' is not a number of seconds");
-  }
-  return v;
-}
-
-std::string isolation(const std::string& value) {
-  for (const char* level :
-       {"read uncommitted", "read committed", "repeatable read", "serializable"}) {
-    if (value == level) return value;
-  }
-  throw sdk::Error(QUARRY_ERR_INTERFACE,
-                   "mysql option isolation_level: '" + value +
-                       "' is not one of read uncommitted, read committed, repeatable read, "
-                       "serializable");
-}
-
-}  // namespace
 
 Connection::Connection(const sdk::ConnectParams& params) {
   // The client library (and the TLS library under it) leaves process-exit hooks
   // behind: once used, this plugin stays loaded.
   sdk::keep_loaded();
-  for (const auto& [key, value] : params.all()) {
-    if (key == "host" || key == "port" || key == "name" || key == "user" || key == "password")
-      continue;
-    if (!known_options().count(key)) {
-      std::string list;
-      for (const auto& k : known_options()) list += (list.empty() ? "" : ", ") + k;
-      throw sdk::Error(QUARRY_ERR_INTERFACE,
-                       "unknown mysql option '" + key + "'; the options are: " + list);
-    }
-  }
+  params.check_known("mysql", {"connect_timeout", "read_timeout", "write_timeout", "unix_socket",
+                               "isolation_level", "init_command"});
   conn_ = mysql_init(nullptr);
   if (!conn_) throw sdk::Error(QUARRY_ERR_OPERATIONAL, "mysql_init: out of memory");
   // A lost connection is reported, never silently reconnected: a reconnect would drop
@@ -62,19 +18,17 @@ Connection::Connection(const sdk::ConnectParams& params) {
   my_bool no = 0;
   mysql_options(conn_, MYSQL_OPT_RECONNECT, &no);
   mysql_options(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  const unsigned int connect_timeout =
-      seconds("connect_timeout", params.get("connect_timeout", "10"));
+  const auto connect_timeout = static_cast<unsigned int>(params.number("connect_timeout", 10));
   mysql_options(conn_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
-  if (auto t = params.find("read_timeout")) {
-    const unsigned int s = seconds("read_timeout", *t);
-    mysql_options(conn_, MYSQL_OPT_READ_TIMEOUT, &s);
-  }
-  if (auto t = params.find("write_timeout")) {
-    const unsigned int s = seconds("write_timeout", *t);
-    mysql_options(conn_, MYSQL_OPT_WRITE_TIMEOUT, &s);
+  for (auto [key, option] : {std::pair{"read_timeout", MYSQL_OPT_READ_TIMEOUT},
+                             std::pair{"write_timeout", MYSQL_OPT_WRITE_TIMEOUT}}) {
+    if (params.find(key)) {
+      const auto seconds = static_cast<unsigned int>(params.number(key, 0));
+      mysql_options(conn_, option, &seconds);
+    }
   }
   const std::string host = params.get("host", "127.0.0.1");
-  const unsigned int port = params.find("port") ? seconds("port", params.get("port")) : 3306;
+  const auto port = static_cast<unsigned int>(params.number("port", 3306));
   const std::string socket = params.get("unix_socket");
   const std::string user = params.get("user"), password = params.get("password");
   const std::string db = params.get("name");
@@ -97,8 +51,10 @@ Connection::Connection(const sdk::ConnectParams& params) {
     // UTC, strict data checking (errors, never silent truncation), and read committed
     // by default as in Django.
     execute_script("SET time_zone = '+00:00', sql_mode = 'TRADITIONAL,ONLY_FULL_GROUP_BY'");
-    execute_script("SET SESSION TRANSACTION ISOLATION LEVEL " +
-                   isolation(params.get("isolation_level", "read committed")));
+    execute_script(
+        "SET SESSION TRANSACTION ISOLATION LEVEL " +
+        params.choice("isolation_level", "read committed",
+                      {"read uncommitted", "read committed", "repeatable read", "serializable"}));
     if (auto init = params.find("init_command")) execute_script(*init);
   } catch (...) {
     mysql_close(conn_);
@@ -109,14 +65,6 @@ Connection::Connection(const sdk::ConnectParams& params) {
 
 Connection::~Connection() {
   if (conn_) mysql_close(conn_);
-}
-
-void Connection::require_idle() const {
-  if (streaming_) {
-    throw sdk::Error(QUARRY_ERR_INTERFACE,
-                     "this connection is streaming a result: read it to the end or close it "
-                     "before running another statement");
-  }
 }
 
 void Connection::ping() {

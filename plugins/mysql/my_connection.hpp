@@ -86,15 +86,11 @@ class Connection final : public sdk::Connection {
 
   MYSQL* my() const { return conn_; }
   bool native_uuid() const { return native_uuid_; }
-  // An unbuffered (streamed) result holds the session until it is read or closed.
-  void require_idle() const;
-  void set_streaming(bool on) { streaming_ = on; }
 
  private:
   MYSQL* conn_ = nullptr;
   std::string version_;
   bool native_uuid_ = false;
-  bool streaming_ = false;
 };
 
 }  // namespace quarry::mysql

@@ -38,6 +38,15 @@ MYSQL_TIME to_mysql_time(const quarry_value& v) {
   return t;
 }
 
+int64_t days_of(const MYSQL_TIME& t) {
+  return civil::days_from_civil(t.year, t.month, t.day);
+}
+
+int64_t micros_of_day(const MYSQL_TIME& t) {
+  return ((int64_t{t.hour} * 60 + t.minute) * 60 + t.second) * civil::kMicrosPerSecond +
+         t.second_part;
+}
+
 }  // namespace
 
 Statement::Statement(Connection& conn, MYSQL_STMT* stmt) : conn_(conn), stmt_(stmt) {
@@ -246,22 +255,14 @@ quarry_value Result::value_of(std::size_t i) {
       return sdk::double_value(c.d);
     case Column::Date:
       if (c.time.month == 0) break;  // a zero date: give the text
-      return sdk::int_value(civil::days_from_civil(c.time.year, c.time.month, c.time.day),
-                            QUARRY_DATE);
+      return sdk::int_value(days_of(c.time), QUARRY_DATE);
     case Column::Time:
       if (c.time.neg || c.time.hour > 23) break;  // an interval, not a time of day
-      return sdk::int_value(((int64_t{c.time.hour} * 60 + c.time.minute) * 60 + c.time.second) *
-                                    civil::kMicrosPerSecond +
-                                c.time.second_part,
-                            QUARRY_TIME);
+      return sdk::int_value(micros_of_day(c.time), QUARRY_TIME);
     case Column::DateTime:
       if (c.time.month == 0) break;
-      return sdk::int_value(
-          civil::days_from_civil(c.time.year, c.time.month, c.time.day) * civil::kMicrosPerDay +
-              ((int64_t{c.time.hour} * 60 + c.time.minute) * 60 + c.time.second) *
-                  civil::kMicrosPerSecond +
-              c.time.second_part,
-          QUARRY_DATETIME);
+      return sdk::int_value(days_of(c.time) * civil::kMicrosPerDay + micros_of_day(c.time),
+                            QUARRY_DATETIME);
     case Column::Decimal:
       return sdk::text_value({c.buffer.data(), c.length}, QUARRY_DECIMAL);
     case Column::Json:

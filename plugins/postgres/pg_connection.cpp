@@ -87,14 +87,6 @@ Connection::~Connection() {
   PQfinish(conn_);
 }
 
-void Connection::require_idle() const {
-  if (streaming_) {
-    throw sdk::Error(QUARRY_ERR_INTERFACE,
-                     "this connection is streaming a result: read it to the end or close it "
-                     "before running another statement");
-  }
-}
-
 void Connection::ping() {
   require_idle();
   PgResult r{PQexec(conn_, "")};

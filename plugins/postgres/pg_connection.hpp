@@ -73,9 +73,6 @@ class Connection final : public sdk::Connection {
   void* native_handle() override { return conn_; }
 
   PGconn* pg() const { return conn_; }
-  // A streamed result holds the session until it is read or closed.
-  void require_idle() const;
-  void set_streaming(bool on) { streaming_ = on; }
   // Statements are deallocated in one batch before the next prepare, not one round trip
   // each as they are evicted, and not at all when the session closes.
   void forget(std::string name) { to_deallocate_.push_back(std::move(name)); }
@@ -86,7 +83,6 @@ class Connection final : public sdk::Connection {
   PGconn* conn_ = nullptr;
   std::string version_;
   uint64_t next_statement_ = 0;
-  bool streaming_ = false;
   std::vector<std::string> to_deallocate_;
 };
 

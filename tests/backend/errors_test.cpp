@@ -88,3 +88,36 @@ TEST_F(Errors, KilledConnectionIsConnectionLost) {
 
 }  // namespace
 }  // namespace quarry::test
+
+namespace quarry::test {
+namespace {
+
+class ConnectErrors : public BackendTest {};
+
+TEST_F(ConnectErrors, AnUnknownOptionIsRefusedByName) {
+  auto dbs = open_databases("    options: {jurnal_mode: wal}\n");
+  try {
+    (*dbs)["default"].connect();
+    FAIL() << "connected with a misspelt option";
+  } catch (const InterfaceError& e) {
+    EXPECT_NE(std::string(e.what()).find("jurnal_mode"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ConnectErrors, AnUnreachableServerIsOperational) {
+  if (is("sqlite")) {
+    auto dbs = std::make_unique<Databases>(Config::parse(
+        "databases:\n  default:\n    engine: sqlite\n    name: /nonexistent/dir/x.db\n"));
+    EXPECT_THROW((*dbs)["default"].connect(), OperationalError);
+    return;
+  }
+  // A port nobody listens on.
+  const std::string url =
+      is("postgres") ? "postgres://u@127.0.0.1:1/db" : "mysql://u@127.0.0.1:1/db";
+  auto dbs =
+      std::make_unique<Databases>(Config::parse("databases:\n  default:\n    url: " + url + "\n"));
+  EXPECT_THROW((*dbs)["default"].connect(), OperationalError);
+}
+
+}  // namespace
+}  // namespace quarry::test

@@ -18,9 +18,11 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <new>
@@ -73,6 +75,52 @@ class ConnectParams {
   }
   const std::map<std::string, std::string>& all() const { return values_; }
 
+  // Refuses any option outside `known` (besides the connection keys and the two the core
+  // adds), naming the options there are: a typo in a config must not pass unnoticed.
+  void check_known(std::string_view engine, std::initializer_list<std::string_view> known) const {
+    for (const auto& [key, value] : values_) {
+      if (is_connection_key(key) || key == "alias" || key == "database_id") continue;
+      bool ok = false;
+      std::string list;
+      for (std::string_view k : known) {
+        ok = ok || key == k;
+        list += (list.empty() ? "" : ", ") + std::string(k);
+      }
+      if (!ok) {
+        throw Error(QUARRY_ERR_INTERFACE, "unknown " + std::string(engine) + " option '" + key +
+                                              "'; the options are: " + list);
+      }
+    }
+  }
+  // The option's value (or `fallback`), which must be one of `choices`.
+  std::string choice(std::string_view key, std::string_view fallback,
+                     std::initializer_list<std::string_view> choices) const {
+    const std::string value = get(key, fallback);
+    std::string list;
+    for (std::string_view c : choices) {
+      if (value == c) return value;
+      list += (list.empty() ? "" : ", ") + std::string(c);
+    }
+    throw Error(QUARRY_ERR_INTERFACE,
+                "option " + std::string(key) + ": '" + value + "' is not one of " + list);
+  }
+  // The option's value (or `fallback`) as a whole number >= 0.
+  uint64_t number(std::string_view key, uint64_t fallback) const {
+    const auto v = find(key);
+    if (!v) return fallback;
+    uint64_t n = 0;
+    const char* end = v->data() + v->size();
+    auto r = std::from_chars(v->data(), end, n);
+    if (r.ec != std::errc() || r.ptr != end) {
+      throw Error(QUARRY_ERR_INTERFACE,
+                  "option " + std::string(key) + ": '" + *v + "' is not a whole number");
+    }
+    return n;
+  }
+  static bool is_connection_key(std::string_view key) {
+    return key == "host" || key == "port" || key == "name" || key == "user" || key == "password";
+  }
+
  private:
   std::map<std::string, std::string> values_;
 };
@@ -107,6 +155,21 @@ class Connection {
   virtual void execute_script(std::string_view sql) = 0;
   virtual std::unique_ptr<Statement> prepare(std::string_view sql) = 0;
   virtual void* native_handle() { return nullptr; }
+
+  // For drivers whose streamed result holds the session until it is read or closed
+  // (libpq's single-row mode, MySQL's unbuffered fetch): mark the session while a
+  // stream is open, and call require_idle() before running anything else.
+  void set_streaming(bool on) { streaming_ = on; }
+  void require_idle() const {
+    if (streaming_) {
+      throw Error(QUARRY_ERR_INTERFACE,
+                  "this connection is streaming a result: read it to the end or close it "
+                  "before running another statement");
+    }
+  }
+
+ private:
+  bool streaming_ = false;
 };
 
 // Spellings and feature flags for one server version. Set only what differs from the
