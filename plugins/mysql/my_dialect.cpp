@@ -61,6 +61,17 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("func.Length", "CHAR_LENGTH({arg})");
   d->set("func.ConcatPair", "CONCAT_WS('', {a}, {b})");  // NULL counts as '', as in Django
   d->set("func.Now", "CURRENT_TIMESTAMP(6)");
+  d->set("func.Random", "RAND()");
+  d->set("literal.escape_backslash", "1");  // unless NO_BACKSLASH_ESCAPES, which we do not set
+  d->set(
+      "introspect.indexes",
+      "SELECT INDEX_NAME, COLUMN_NAME, SEQ_IN_INDEX, "
+      "CASE WHEN COLLATION = 'D' THEN 1 ELSE 0 END, CASE WHEN NON_UNIQUE = 0 THEN 1 ELSE 0 END, 0 "
+      "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+      "ORDER BY 1, 3");
+  if (!maria) {  // MySQL has no CREATE INDEX IF NOT EXISTS
+    d->set("ddl.create_index", "CREATE {unique}INDEX {name} ON {table} ({columns}){where}");
+  }
 
   d->feature("has_returning", maria && v >= sdk::ServerVersion{10, 5});
   d->feature("can_return_rows_from_bulk_insert", maria && v >= sdk::ServerVersion{10, 5});

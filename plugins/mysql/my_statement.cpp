@@ -151,8 +151,14 @@ void Result::start(bool stream) {
   if (stream) {
     stmt_.conn_.set_streaming(true);
   } else if (mysql_stmt_store_result(s) != 0) {
-    close();
-    raise(s);
+    // Read the error before close(): freeing the result clears it. (An INSERT ...
+    // RETURNING reports a constraint failure here, not at execute.)
+    try {
+      raise(s);
+    } catch (...) {
+      close();
+      throw;
+    }
   }
   affected_ = stream ? -1 : static_cast<int64_t>(mysql_stmt_num_rows(s));
   if (const auto id = mysql_stmt_insert_id(s); id != 0) insert_id_ = static_cast<int64_t>(id);

@@ -28,6 +28,32 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("transform.second", "EXTRACT(SECOND FROM DATE_TRUNC('second', {lhs}))");
   d->set("func.Now", "STATEMENT_TIMESTAMP()");  // differs from statement to statement
 
+  // Parameters are bound on the server, which cannot always infer their type (a
+  // parameter alone in a CASE or a select list is taken as text): say it.
+  d->set("param_cast.Bool", "::boolean");
+  d->set("param_cast.Int", "::bigint");
+  d->set("param_cast.Double", "::double precision");
+  d->set("param_cast.Decimal", "::numeric");
+  d->set("param_cast.Text", "::text");
+  d->set("param_cast.Bytes", "::bytea");
+  d->set("param_cast.Date", "::date");
+  d->set("param_cast.Time", "::time");
+  d->set("param_cast.DateTime", "::timestamptz");
+  d->set("param_cast.Json", "::jsonb");
+  d->set("param_cast.Uuid", "::uuid");
+
+  d->set("introspect.indexes",
+         "SELECT i.relname, a.attname, k.n, "
+         "CASE WHEN (ix.indoption[k.n - 1] & 1) = 1 THEN 1 ELSE 0 END, "
+         "CASE WHEN ix.indisunique THEN 1 ELSE 0 END, "
+         "CASE WHEN ix.indpred IS NOT NULL THEN 1 ELSE 0 END "
+         "FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid "
+         "JOIN pg_class i ON i.oid = ix.indexrelid "
+         "JOIN pg_namespace ns ON ns.oid = t.relnamespace "
+         "CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n) "
+         "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+         "WHERE t.relname = $1 AND ns.nspname = current_schema() ORDER BY 1, 3");
+
   d->feature("supports_transactional_ddl", true);
   d->feature("has_returning", true);
   d->feature("can_return_rows_from_bulk_insert", true);

@@ -55,6 +55,14 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("func.Greatest", "MAX({args})");
   d->set("func.Least", "MIN({args})");
   d->set("func.Now", "STRFTIME('%Y-%m-%d %H:%M:%f', 'now')");
+  d->set("literal.true", "1");
+  d->set("literal.false", "0");
+  d->set("introspect.indexes",
+         "SELECT il.name, ii.name, ii.seqno + 1, ii.\"desc\", il.\"unique\", il.partial "
+         "FROM pragma_index_list(?) AS il JOIN pragma_index_xinfo(il.name) AS ii "
+         "WHERE ii.key = 1 ORDER BY 1, 3");
+  // SQLite allows no parentheses around the SELECTs of a UNION.
+  d->feature("supports_parentheses_in_compound", false);
 
   d->feature("supports_transactional_ddl", true);
   d->feature("has_returning", v >= sdk::ServerVersion{3, 35});

@@ -26,6 +26,10 @@ std::string backend_url();
 // A fresh Databases registry with one alias, "default", on the current backend.
 std::unique_ptr<Databases> open_databases(const std::string& extra_yaml = {});
 
+// Skips the current test (or fails it, under CI) when the backend has no server.
+// Returns false when the test should stop.
+bool require_backend();
+
 // Fixture for tests that need a live backend: skips (or fails under CI) without one.
 class BackendTest : public ::testing::Test {
  protected:

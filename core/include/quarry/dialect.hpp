@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "quarry/value.hpp"
+
 namespace quarry {
 
 class Engine;
@@ -53,6 +55,13 @@ class Dialect {
   std::string quote(std::string_view identifier) const;
   // The n-th (1-based) parameter marker.
   void append_placeholder(std::string& out, std::size_t n) const;
+  // The marker for the n-th parameter holding a value of type t, with the cast the
+  // backend needs to know its type (PostgreSQL: $1::bigint); plain where none is needed.
+  void append_param(std::string& out, std::size_t n, ValueType t) const;
+  // A value written into SQL, for DDL, which cannot take parameters (CHECK constraints,
+  // partial indexes): numbers as digits, text quoted with quotes (and, where the backend
+  // treats them specially, backslashes) doubled.
+  void append_literal(std::string& out, const Value& v) const;
   PlaceholderStyle placeholder_style() const { return placeholder_; }
   std::size_t max_params() const { return max_params_; }
   std::size_t max_identifier_length() const { return max_identifier_length_; }
@@ -86,6 +95,8 @@ class Dialect {
   PlaceholderStyle placeholder_ = PlaceholderStyle::Question;
   std::size_t max_params_ = 999;
   std::size_t max_identifier_length_ = 0;
+  std::string param_cast_[12];  // by ValueType
+  bool escape_backslash_ = false;
 };
 
 }  // namespace quarry

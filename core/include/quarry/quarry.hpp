@@ -1,6 +1,7 @@
 // The umbrella header: everything an application uses.
 #pragma once
 
+#include "quarry/atomic.hpp"
 #include "quarry/bytes.hpp"
 #include "quarry/config.hpp"
 #include "quarry/connection.hpp"
@@ -10,10 +11,18 @@
 #include "quarry/dialect.hpp"
 #include "quarry/engine.hpp"
 #include "quarry/errors.hpp"
+#include "quarry/expressions.hpp"
+#include "quarry/fields.hpp"
+#include "quarry/instance.hpp"
 #include "quarry/json.hpp"
+#include "quarry/manager.hpp"
+#include "quarry/model.hpp"
 #include "quarry/pool.hpp"
 #include "quarry/query_log.hpp"
+#include "quarry/queryset.hpp"
+#include "quarry/record.hpp"
 #include "quarry/result_set.hpp"
+#include "quarry/schema.hpp"
 #include "quarry/uuid.hpp"
 #include "quarry/value.hpp"
 #include "quarry/version.hpp"

@@ -117,6 +117,10 @@ class Value {
   template <class T>
   T as() const;
 
+  // The same value as another type (text "2024-05-01" as a Date, 100 as a Decimal),
+  // by the conversions ValueTraits allow; NULL stays NULL. Throws ValueError.
+  Value convert_to(ValueType type) const;
+
   // The ABI view of this value, borrowing from it; a decimal is written into scratch.
   quarry_value to_abi(char (&scratch)[Decimal::kTextBuffer]) const noexcept;
   // A short SQL-like literal for logs and messages: NULL, 42, 'it''s', X'00ff'.

@@ -71,6 +71,12 @@ Dialect::Dialect(std::shared_ptr<const Engine> engine, std::string server_versio
     }
   }
   max_params_ = parse_size(engine_->name(), "max_params", text("max_params"));
+  static constexpr const char* kTypes[] = {"",      "Bool", "Int",  "Double",   "Decimal", "Text",
+                                           "Bytes", "Date", "Time", "DateTime", "Json",    "Uuid"};
+  for (int t = 1; t < 12; ++t) {
+    param_cast_[t] = std::string(text(std::string("param_cast.") + kTypes[t]));
+  }
+  escape_backslash_ = text("literal.escape_backslash") == "1";
   max_identifier_length_ =
       parse_size(engine_->name(), "max_identifier_length", text("max_identifier_length"));
 }
@@ -116,6 +122,46 @@ void Dialect::append_placeholder(std::string& out, std::size_t n) const {
   buf[0] = '$';
   auto r = std::to_chars(buf + 1, buf + sizeof buf, n);
   out.append(buf, r.ptr);
+}
+
+void Dialect::append_param(std::string& out, std::size_t n, ValueType t) const {
+  append_placeholder(out, n);
+  out += param_cast_[static_cast<int>(t)];
+}
+
+void Dialect::append_literal(std::string& out, const Value& v) const {
+  auto quoted = [&](std::string_view s) {
+    out += '\'';
+    for (char c : s) {
+      if (c == '\'' || (c == '\\' && escape_backslash_)) out += c;
+      out += c;
+    }
+    out += '\'';
+  };
+  switch (v.type()) {
+    case ValueType::Null:
+      out += "NULL";
+      return;
+    case ValueType::Bool:
+      out += text(*v.get_if<bool>() ? "literal.true" : "literal.false");
+      return;
+    case ValueType::Int:
+      out += std::to_string(*v.get_if<int64_t>());
+      return;
+    case ValueType::Decimal:
+      out += v.get_if<Decimal>()->to_string();
+      return;
+    case ValueType::Double: {
+      char buf[32];
+      auto r = std::to_chars(buf, buf + sizeof buf, *v.get_if<double>());
+      out.append(buf, r.ptr);
+      return;
+    }
+    case ValueType::Bytes:
+      throw NotSupportedError("binary values cannot be written into DDL");
+    default:
+      quoted(v.as<std::string>());
+  }
 }
 
 std::string Dialect::pattern_value(std::string_view lookup, std::string_view text) const {

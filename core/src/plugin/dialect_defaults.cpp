@@ -101,6 +101,30 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         {"func.Greatest", "GREATEST({args})"},
         {"func.Least", "LEAST({args})"},
         {"func.Now", "CURRENT_TIMESTAMP"},
+        {"func.Random", "RANDOM()"},
+        // What follows a parameter marker of a given type, for servers that cannot infer
+        // a parameter's type from where it stands (PostgreSQL: "::bigint").
+        {"param_cast.Bool", ""},
+        {"param_cast.Int", ""},
+        {"param_cast.Double", ""},
+        {"param_cast.Decimal", ""},
+        {"param_cast.Text", ""},
+        {"param_cast.Bytes", ""},
+        {"param_cast.Date", ""},
+        {"param_cast.Time", ""},
+        {"param_cast.DateTime", ""},
+        {"param_cast.Json", ""},
+        {"param_cast.Uuid", ""},
+        // Literals in DDL (CHECK constraints, partial indexes), which cannot take
+        // parameters: "1" when backslashes in string literals must be doubled (MySQL).
+        {"literal.escape_backslash", "0"},
+        {"literal.true", "TRUE"},
+        {"literal.false", "FALSE"},
+        {"ddl.create_index",
+         "CREATE {unique}INDEX IF NOT EXISTS {name} ON {table} ({columns}){where}"},
+        // One parameter, the table's name; rows of (index name, column name, position
+        // from 1, descending 0/1, unique 0/1, partial 0/1).
+        {"introspect.indexes", ""},
     };
     std::sort(d.begin(), d.end());
     return d;
@@ -137,6 +161,7 @@ const std::vector<std::pair<std::string, bool>>& Features::defaults() {
       {"supports_update_conflicts", false},
       {"supports_ignore_conflicts", false},
       {"supports_explain_analyze", false},
+      {"supports_parentheses_in_compound", true},
       {"supports_streaming_results", true},
       {"has_native_uuid_field", false},
       {"has_native_json_field", false},

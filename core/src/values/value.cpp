@@ -163,6 +163,37 @@ quarry_value Value::to_abi(char (&scratch)[Decimal::kTextBuffer]) const noexcept
   return out;
 }
 
+Value Value::convert_to(ValueType t) const {
+  if (is_null() || type() == t) return *this;
+  switch (t) {
+    case ValueType::Null:
+      return Value();
+    case ValueType::Bool:
+      return Value(as<bool>());
+    case ValueType::Int:
+      return Value(as<int64_t>());
+    case ValueType::Double:
+      return Value(as<double>());
+    case ValueType::Decimal:
+      return Value(as<Decimal>());
+    case ValueType::Text:
+      return Value(as<std::string>());
+    case ValueType::Bytes:
+      return Value(as<Bytes>());
+    case ValueType::Date:
+      return Value(as<Date>());
+    case ValueType::Time:
+      return Value(as<Time>());
+    case ValueType::DateTime:
+      return Value(as<DateTime>());
+    case ValueType::Json:
+      return Value(as<Json>());
+    case ValueType::Uuid:
+      return Value(as<Uuid>());
+  }
+  return *this;
+}
+
 std::string Value::repr() const {
   char scratch[Decimal::kTextBuffer];
   return repr_of(to_abi(scratch));

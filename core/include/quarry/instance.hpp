@@ -1,0 +1,45 @@
+// Saving, deleting and reloading single objects (Django's Model.save(), delete(),
+// refresh_from_db()).
+//
+//   Student s{.name = "Ann", .course = "Math", .gpa = 3.9};
+//   quarry::save(s);               // INSERT; s.id is filled in
+//   s.gpa = 4.0;
+//   quarry::save(s);               // UPDATE
+//   quarry::remove(s);             // DELETE (or the model's on_remove(), e.g. a soft delete)
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "quarry/queryset.hpp"
+
+namespace quarry {
+
+struct SaveOptions {
+  std::string using_ = "default";          // the database alias
+  std::vector<std::string> update_fields;  // only these, on UPDATE (Django's update_fields)
+};
+
+// INSERT when the primary key is unset (0, empty, nil); otherwise UPDATE, and INSERT if
+// no row had that key. auto_now fields get the time on every save, auto_now_add on the
+// first. Returns the object's primary key value.
+template <Model T>
+void save(T& obj, const SaveOptions& options = {}) {
+  detail::save(meta<T>(), &obj, options.using_, options.update_fields);
+}
+
+// DELETE of this object, or what the model's on_remove() hook does instead. Returns
+// the number of rows deleted.
+template <Model T>
+int64_t remove(T& obj, const std::string& alias = "default") {
+  return detail::remove_object(meta<T>(), &obj, alias);
+}
+
+// Reads the object's fields (or only those named) again from the database.
+template <Model T>
+void refresh_from_db(T& obj, const std::vector<std::string>& fields = {},
+                     const std::string& alias = "default") {
+  detail::refresh(meta<T>(), &obj, alias, fields);
+}
+
+}  // namespace quarry

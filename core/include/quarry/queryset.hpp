@@ -1,0 +1,512 @@
+// QuerySet: lazy, chainable, immutable queries over a model, as in Django.
+//
+//   auto students = objects<Student>()
+//       .filter(Q("gpa__gt", 3.5) | Q("course", "Math"))
+//       .exclude("name__startswith", "X")
+//       .order_by({"-gpa", "name"});
+//   for (const Student& s : students) ...          // runs once; the rows are cached
+//   students.count();                              // from the cache now
+//
+// Every call returns a new QuerySet and leaves the one it was called on unchanged.
+// Nothing runs until the rows are needed: iteration, size(), count(), exists(), get(),
+// first(), list(), aggregate() and the writes. Names are checked when a call is made,
+// so a misspelt field throws FieldError with the choices before any SQL exists.
+//
+// Custom QuerySets derive with themselves as the second argument, so that built-in
+// and custom methods chain in any order:
+//
+//   struct ProductQuerySet : quarry::QuerySet<Product, ProductQuerySet> {
+//     using QuerySet::QuerySet;
+//     ProductQuerySet active() const { return filter("is_active", true); }
+//   };
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "quarry/atomic.hpp"
+#include "quarry/expressions.hpp"
+#include "quarry/model.hpp"
+#include "quarry/record.hpp"
+#include "quarry/result_set.hpp"
+
+namespace quarry {
+
+// Django's Model.DoesNotExist and MultipleObjectsReturned. DoesNotExistFor<T> lets a
+// caller catch one model's.
+class DoesNotExist : public Error {
+ public:
+  explicit DoesNotExist(const std::string& model)
+      : Error(model + " matching query does not exist."), model_(model) {}
+  const std::string& model() const { return model_; }
+
+ private:
+  std::string model_;
+};
+template <class T>
+class DoesNotExistFor : public DoesNotExist {
+ public:
+  using DoesNotExist::DoesNotExist;
+};
+class MultipleObjectsReturned : public Error {
+ public:
+  using Error::Error;
+};
+
+// The SQL a queryset would run, with its parameters (qs.sql()).
+struct CompiledSql {
+  std::string sql;
+  std::vector<Value> params;
+  // "SELECT ... WHERE x = $1  -- params: 42": for printing.
+  std::string str() const;
+};
+
+using Kwargs = std::initializer_list<std::pair<std::string, Expr>>;
+
+namespace detail {
+
+// Building queries (each returns a changed copy). Names are checked here.
+std::shared_ptr<const Query> make_query(const ModelMeta& m);
+std::shared_ptr<const Query> with_filter(const Query& q, const Q& cond, bool negate);
+std::shared_ptr<const Query> with_order(const Query& q, const std::vector<OrderSpec>& order);
+std::shared_ptr<const Query> with_reverse(const Query& q);
+std::shared_ptr<const Query> with_distinct(const Query& q);
+std::shared_ptr<const Query> with_slice(const Query& q, int64_t low, std::optional<int64_t> high);
+std::shared_ptr<const Query> with_annotation(const Query& q, const std::string& name,
+                                             const Expr& e);
+std::shared_ptr<const Query> with_values(const Query& q, std::vector<std::string> names);
+std::shared_ptr<const Query> with_fields(const Query& q, std::vector<std::string> names,
+                                         bool defer);
+std::shared_ptr<const Query> with_none(const Query& q);
+std::shared_ptr<const Query> with_alias(const Query& q, std::string alias);
+std::shared_ptr<const Query> with_combination(const Query& q, int kind, const Query& other,
+                                              bool all);
+std::shared_ptr<const Query> with_for_update(const Query& q);
+std::shared_ptr<const Query> with_default_order_by_pk(const Query& q, bool descending);
+const ModelMeta& model_of(const Query& q);
+const std::string& alias_of(const Query& q);
+bool is_none(const Query& q);
+bool has_annotations(const Query& q);
+Expr subquery(std::shared_ptr<const Query> q);
+
+// A running SELECT on the query's alias (the thread's atomic block's connection, or a
+// pooled one), read row by row.
+class Cursor {
+ public:
+  explicit Cursor(const Query& q);
+  ~Cursor();
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  bool next();
+  // Fills a model object from the current row; annotations go to the model's slots and,
+  // if `extra` is given, into it.
+  void load(void* obj, Record* extra) const;
+  Record record() const;
+  Row row() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+int64_t count(const Query& q);
+bool exists(const Query& q);
+Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>& aggregates);
+int64_t update(const Query& q, const std::vector<std::pair<std::string, Expr>>& assignments);
+int64_t remove(const Query& q);
+CompiledSql sql_of(const Query& q);
+
+// Writes on objects, through their ModelMeta.
+void save(const ModelMeta& m, void* obj, const std::string& alias,
+          const std::vector<std::string>& update_fields);
+int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias);
+void set_fields(const ModelMeta& m, void* obj,
+                const std::vector<std::pair<std::string, Expr>>& values);
+void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::string& alias,
+                 std::size_t batch_size);
+int64_t update_many(const ModelMeta& m, const std::vector<void*>& objs,
+                    const std::vector<std::string>& fields, const std::string& alias,
+                    std::size_t batch_size);
+void refresh(const ModelMeta& m, void* obj, const std::string& alias,
+             const std::vector<std::string>& fields);
+// The lookups of get_or_create()'s kwargs that name plain fields (no "__").
+std::vector<std::pair<std::string, Expr>> plain_fields(
+    const std::vector<std::pair<std::string, Expr>>& kw);
+[[noreturn]] void throw_multiple(const ModelMeta& m, std::size_t n);
+
+template <class First, class...>
+struct first {
+  using type = First;
+};
+template <class... Ts>
+using first_t = typename first<Ts...>::type;
+
+template <class T>
+void read_tuple_element(const Row& r, std::size_t i, T& out) {
+  r.read(i, out);
+}
+
+}  // namespace detail
+
+template <class T>
+class ValuesQuerySet;
+template <class T, class RowT>
+class ValuesListQuerySet;
+
+// What every kind of queryset can do: model objects (QuerySet), values() Records and
+// values_list() tuples differ only in what one row becomes (RowT).
+template <class T, class Derived, class RowT>
+class BasicQuerySet {
+ public:
+  using value_type = RowT;
+  using const_iterator = typename std::vector<RowT>::const_iterator;
+
+  BasicQuerySet() : q_(detail::make_query(meta<T>())) {}
+  explicit BasicQuerySet(std::shared_ptr<const detail::Query> q) : q_(std::move(q)) {}
+
+  // ---- chaining: each returns a new queryset --------------------------------------
+
+  Derived all() const { return make(q_); }
+  Derived filter(const Q& cond) const { return make(detail::with_filter(*q_, cond, false)); }
+  Derived filter(std::string lookup, Expr value) const {
+    return filter(Q(std::move(lookup), std::move(value)));
+  }
+  Derived filter(Kwargs lookups) const { return filter(Q(lookups)); }
+  Derived exclude(const Q& cond) const { return make(detail::with_filter(*q_, cond, true)); }
+  Derived exclude(std::string lookup, Expr value) const {
+    return exclude(Q(std::move(lookup), std::move(value)));
+  }
+  Derived exclude(Kwargs lookups) const { return exclude(Q(lookups)); }
+  // order_by({"-gpa", "name"}), order_by({F("score").desc({.nulls_last = true})});
+  // order_by({}) clears the ordering, Meta.ordering included.
+  Derived order_by(std::vector<OrderSpec> order) const {
+    return make(detail::with_order(*q_, order));
+  }
+  Derived reverse() const { return make(detail::with_reverse(*q_)); }
+  Derived distinct() const { return make(detail::with_distinct(*q_)); }
+  // Django's qs[low:high]; slice(5) is qs[5:].
+  Derived slice(int64_t low, std::optional<int64_t> high = std::nullopt) const {
+    return make(detail::with_slice(*q_, low, high));
+  }
+  Derived limit(int64_t n) const { return slice(0, n); }
+  Derived annotate(const std::string& name, const Expr& e) const {
+    return make(detail::with_annotation(*q_, name, e));
+  }
+  Derived annotate(Kwargs annotations) const {
+    auto q = q_;
+    for (const auto& [name, e] : annotations) q = detail::with_annotation(*q, name, e);
+    return make(std::move(q));
+  }
+  Derived none() const { return make(detail::with_none(*q_)); }
+  // Django's using(): the database alias that runs it.
+  Derived using_(std::string alias) const {
+    return make(detail::with_alias(*q_, std::move(alias)));
+  }
+  // Django's union() (a C++ keyword), intersection() and difference().
+  Derived union_(const Derived& other, bool all = false) const {
+    return make(detail::with_combination(*q_, 1, other.query(), all));
+  }
+  Derived intersection(const Derived& other) const {
+    return make(detail::with_combination(*q_, 2, other.query(), false));
+  }
+  Derived difference(const Derived& other) const {
+    return make(detail::with_combination(*q_, 3, other.query(), false));
+  }
+  // SELECT ... FOR UPDATE (inside an atomic block), where the backend has row locks.
+  Derived select_for_update() const { return make(detail::with_for_update(*q_)); }
+
+  // ---- evaluation ---------------------------------------------------------------------
+
+  // The rows, fetched once and cached for this queryset (and its copies).
+  const std::vector<RowT>& list() const {
+    if (!cache_) {
+      auto rows = std::make_shared<std::vector<RowT>>();
+      fetch(*q_, *rows);
+      cache_ = std::move(rows);
+    }
+    return *cache_;
+  }
+  const_iterator begin() const { return list().begin(); }
+  const_iterator end() const { return list().end(); }
+  std::size_t size() const { return list().size(); }
+  bool empty() const { return exists() == false; }
+  // Django's qs[i]: from the cache if there is one, else one row (LIMIT 1 OFFSET i).
+  RowT operator[](std::size_t i) const {
+    if (cache_) return cache_->at(i);
+    std::vector<RowT> one;
+    fetch(*detail::with_slice(*q_, static_cast<int64_t>(i), static_cast<int64_t>(i) + 1), one);
+    if (one.empty())
+      throw std::out_of_range("queryset index " + std::to_string(i) + " out of range");
+    return std::move(one.front());
+  }
+
+  // One row matching the lookups; DoesNotExist or MultipleObjectsReturned otherwise.
+  RowT get() const {
+    std::vector<RowT> rows;
+    // Up to 21, as Django, to say "more than 20" without reading a whole table.
+    fetch(*detail::with_slice(*q_, 0, 21), rows);
+    if (rows.empty()) throw DoesNotExistFor<T>(meta<T>().name());
+    if (rows.size() > 1) detail::throw_multiple(meta<T>(), rows.size());
+    return std::move(rows.front());
+  }
+  RowT get(const Q& cond) const { return filter(cond).get(); }
+  RowT get(std::string lookup, Expr value) const {
+    return filter(std::move(lookup), std::move(value)).get();
+  }
+  RowT get(Kwargs lookups) const { return filter(lookups).get(); }
+  // The first (or last) row in the queryset's order, by primary key if it has none.
+  std::optional<RowT> first() const { return edge(false); }
+  std::optional<RowT> last() const { return edge(true); }
+
+  int64_t count() const {
+    if (cache_) return static_cast<int64_t>(cache_->size());
+    if (detail::is_none(*q_)) return 0;
+    return detail::count(*q_);
+  }
+  bool exists() const {
+    if (cache_) return !cache_->empty();
+    if (detail::is_none(*q_)) return false;
+    return detail::exists(*q_);
+  }
+  // aggregate({{"total", Sum("amount")}}), or aggregate(Avg("gpa")), named "gpa__avg".
+  Record aggregate(Kwargs aggregates) const {
+    return detail::aggregate(*q_, {aggregates.begin(), aggregates.end()});
+  }
+  Record aggregate(const std::vector<std::pair<std::string, Expr>>& aggregates) const {
+    return detail::aggregate(*q_, aggregates);
+  }
+  Record aggregate(const Expr& e) const { return detail::aggregate(*q_, {{"", e}}); }
+  // UPDATE of every matching row; returns the number of rows matched.
+  int64_t update(Kwargs assignments) const {
+    if (detail::is_none(*q_)) return 0;
+    return detail::update(*q_, {assignments.begin(), assignments.end()});
+  }
+  // The SQL this queryset runs, with its parameters, for its alias's backend.
+  CompiledSql sql() const { return detail::sql_of(*q_); }
+
+  const detail::Query& query() const { return *q_; }
+  const std::shared_ptr<const detail::Query>& query_ptr() const { return q_; }
+  // As a subquery: filter("id__in", other_queryset).
+  operator Expr() const { return detail::subquery(q_); }  // NOLINT(google-explicit-constructor)
+
+ protected:
+  Derived make(std::shared_ptr<const detail::Query> q) const { return Derived(std::move(q)); }
+
+  static void fetch(const detail::Query& q, std::vector<RowT>& out) {
+    if (detail::is_none(q)) return;
+    detail::Cursor c(q);
+    while (c.next()) out.push_back(Derived::read_row(c));
+  }
+
+  std::optional<RowT> edge(bool last) const {
+    if (cache_) {
+      if (cache_->empty()) return std::nullopt;
+      return last ? cache_->back() : cache_->front();
+    }
+    std::vector<RowT> one;
+    fetch(*detail::with_slice(*detail::with_default_order_by_pk(*q_, last), 0, 1), one);
+    if (one.empty()) return std::nullopt;
+    return std::move(one.front());
+  }
+
+  std::shared_ptr<const detail::Query> q_;
+  mutable std::shared_ptr<const std::vector<RowT>> cache_;
+};
+
+// Model objects.
+template <class T, class Self = void>
+class QuerySet
+    : public BasicQuerySet<T, std::conditional_t<std::is_void_v<Self>, QuerySet<T, void>, Self>,
+                           T> {
+  using Derived = std::conditional_t<std::is_void_v<Self>, QuerySet<T, void>, Self>;
+  using Base = BasicQuerySet<T, Derived, T>;
+
+ public:
+  using Base::Base;
+  QuerySet() = default;
+  // Any queryset of the same model converts: a custom one to the plain one and back.
+  template <class Other>
+  QuerySet(const QuerySet<T, Other>& other)  // NOLINT(google-explicit-constructor)
+      : Base(other.query_ptr()) {}
+
+  // values("course", "gpa"): Records by name; values() is every field and annotation.
+  ValuesQuerySet<T> values(std::vector<std::string> names = {}) const {
+    return ValuesQuerySet<T>(detail::with_values(*this->q_, std::move(names)));
+  }
+  // values_list<int64_t, std::string>("id", "name"): tuples. With one type the rows are
+  // that type (Django's flat=True): values_list<int64_t>("id").
+  template <class... Ts, class... Names>
+  auto values_list(Names... names) const {
+    static_assert(sizeof...(Ts) == sizeof...(Names), "one type per name");
+    using RowT = std::conditional_t<sizeof...(Ts) == 1, detail::first_t<Ts...>, std::tuple<Ts...>>;
+    return ValuesListQuerySet<T, RowT>(
+        detail::with_values(*this->q_, std::vector<std::string>{std::string(names)...}));
+  }
+  // Only these fields are read (the primary key always is); the rest keep their
+  // member's default until quarry::refresh_from_db() or quarry::loaded() reads them.
+  Derived only(std::vector<std::string> names) const {
+    return this->make(detail::with_fields(*this->q_, std::move(names), false));
+  }
+  Derived defer(std::vector<std::string> names) const {
+    return this->make(detail::with_fields(*this->q_, std::move(names), true));
+  }
+
+  // Each object with the query's annotations, for annotations without a member slot.
+  std::vector<std::pair<T, Record>> annotated() const {
+    std::vector<std::pair<T, Record>> out;
+    if (detail::is_none(*this->q_)) return out;
+    detail::Cursor c(*this->q_);
+    while (c.next()) {
+      out.emplace_back();
+      c.load(&out.back().first, &out.back().second);
+    }
+    return out;
+  }
+  // The latest (earliest) object by a field; DoesNotExist when there is none.
+  T latest(const std::string& field) const { return by_edge("-" + field); }
+  T earliest(const std::string& field) const { return by_edge(field); }
+  // {pk: object} for the given primary keys (all objects when none are given).
+  template <class K = int64_t>
+  std::map<K, T> in_bulk(const std::vector<K>& keys) const {
+    std::map<K, T> out;
+    for (const T& obj : this->filter("pk__in", keys)) {
+      out.emplace(meta<T>().pk().get(&obj).template as<K>(), obj);
+    }
+    return out;
+  }
+
+  // ---- writes ---------------------------------------------------------------------------
+
+  // Inserts the object and returns it with its primary key.
+  T create(T obj) const {
+    detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});
+    return obj;
+  }
+  // create({{"name", "A"}, {"gpa", 3.9}}): the other members keep their defaults.
+  T create(Kwargs values) const {
+    T obj{};
+    detail::set_fields(meta<T>(), &obj, {values.begin(), values.end()});
+    return create(std::move(obj));
+  }
+  // DELETE of every matching row (each object's on_remove() hook does not apply, as in
+  // Django); returns the number of rows deleted.
+  int64_t remove() const {
+    if (detail::is_none(*this->q_)) return 0;
+    return detail::remove(*this->q_);
+  }
+  // Multi-row INSERTs in batches (within the backend's parameter limit), in one
+  // transaction. Primary keys are filled in where the backend can return them.
+  void bulk_create(std::vector<T>& objs, std::size_t batch_size = 0) const {
+    std::vector<void*> ptrs;
+    for (T& o : objs) ptrs.push_back(&o);
+    detail::insert_many(meta<T>(), ptrs, detail::alias_of(*this->q_), batch_size);
+  }
+  // UPDATE ... SET f = CASE WHEN pk = ... END in batches; returns the rows matched.
+  int64_t bulk_update(std::vector<T>& objs, std::vector<std::string> fields,
+                      std::size_t batch_size = 0) const {
+    std::vector<void*> ptrs;
+    for (T& o : objs) ptrs.push_back(&o);
+    return detail::update_many(meta<T>(), ptrs, fields, detail::alias_of(*this->q_), batch_size);
+  }
+  // The object matching `lookups`, or a new one made from them and `defaults`; the bool
+  // says whether it was created. Safe against a concurrent create of the same object.
+  std::pair<T, bool> get_or_create(Kwargs lookups, Kwargs defaults = {}) const {
+    const std::vector<std::pair<std::string, Expr>> kw(lookups.begin(), lookups.end());
+    try {
+      return {this->filter(Q(lookups)).get(), false};
+    } catch (const DoesNotExist&) {
+    }
+    try {
+      return atomic(detail::alias_of(*this->q_), [&] {
+        T obj{};
+        detail::set_fields(meta<T>(), &obj, detail::plain_fields(kw));
+        detail::set_fields(meta<T>(), &obj, {defaults.begin(), defaults.end()});
+        detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});
+        return std::pair<T, bool>{std::move(obj), true};
+      });
+    } catch (const IntegrityError&) {
+      // Another connection created it first.
+      try {
+        return {this->filter(Q(lookups)).get(), false};
+      } catch (const DoesNotExist&) {
+      }
+      throw;
+    }
+  }
+  // Updates the object matching `lookups` with `defaults`, or creates it; the bool says
+  // whether it was created. The row is locked while it is updated.
+  std::pair<T, bool> update_or_create(Kwargs lookups, Kwargs defaults = {}) const {
+    const std::vector<std::pair<std::string, Expr>> kw(lookups.begin(), lookups.end());
+    const std::vector<std::pair<std::string, Expr>> def(defaults.begin(), defaults.end());
+    return atomic(detail::alias_of(*this->q_), [&] {
+      T obj{};
+      try {
+        obj = this->select_for_update().filter(Q(lookups)).get();
+      } catch (const DoesNotExist&) {
+        detail::set_fields(meta<T>(), &obj, detail::plain_fields(kw));
+        detail::set_fields(meta<T>(), &obj, def);
+        detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});
+        return std::pair<T, bool>{std::move(obj), true};
+      }
+      detail::set_fields(meta<T>(), &obj, def);
+      detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});
+      return std::pair<T, bool>{std::move(obj), false};
+    });
+  }
+
+  static T read_row(const detail::Cursor& c) {
+    T obj{};
+    c.load(&obj, nullptr);
+    return obj;
+  }
+
+ private:
+  T by_edge(const std::string& order) const {
+    std::vector<T> one;
+    Base::fetch(*detail::with_slice(*detail::with_order(*this->q_, {order}), 0, 1), one);
+    if (one.empty()) throw DoesNotExistFor<T>(meta<T>().name());
+    return std::move(one.front());
+  }
+};
+
+// values(): Records.
+template <class T>
+class ValuesQuerySet : public BasicQuerySet<T, ValuesQuerySet<T>, Record> {
+ public:
+  using BasicQuerySet<T, ValuesQuerySet<T>, Record>::BasicQuerySet;
+  static Record read_row(const detail::Cursor& c) { return c.record(); }
+};
+
+// values_list(): tuples, or single values.
+template <class T, class RowT>
+class ValuesListQuerySet : public BasicQuerySet<T, ValuesListQuerySet<T, RowT>, RowT> {
+ public:
+  using BasicQuerySet<T, ValuesListQuerySet<T, RowT>, RowT>::BasicQuerySet;
+  static RowT read_row(const detail::Cursor& c) {
+    RowT out{};
+    const Row r = c.row();
+    if constexpr (requires { std::tuple_size<RowT>::value; }) {
+      std::apply(
+          [&](auto&... e) {
+            std::size_t i = 0;
+            (detail::read_tuple_element(r, i++, e), ...);
+          },
+          out);
+    } else {
+      r.read(0, out);
+    }
+    return out;
+  }
+};
+
+}  // namespace quarry

@@ -1,0 +1,123 @@
+// The SQL compiler: a Query and a Dialect in, SQL text and its parameters out.
+//
+// Every value becomes a bound parameter (DDL, which cannot take parameters, gets
+// literals written by the dialect); every identifier is a resolved field, a checked
+// annotation name or a quoted alias. Internal to the core.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "orm/query.hpp"
+#include "quarry/dialect.hpp"
+
+namespace quarry::detail {
+
+struct OutputColumn {
+  std::string name;
+  std::optional<FieldKind> kind;  // what the raw value is converted to; none: as it comes
+};
+
+struct Compiled {
+  std::string sql;
+  std::vector<Value> params;
+  std::vector<const Field*> fields;  // model fields, in select order
+  std::vector<OutputColumn> extras;  // then these: annotations, values() columns
+};
+
+// SQL text and its parameters, with placeholders numbered across subqueries.
+class SqlWriter {
+ public:
+  explicit SqlWriter(const Dialect& d, bool inline_literals = false)
+      : d_(d), inline_(inline_literals) {
+    sql.reserve(256);
+  }
+  const Dialect& dialect() const { return d_; }
+  void add(std::string_view s) { sql += s; }
+  void add(char c) { sql += c; }
+  void quoted(std::string_view identifier) { d_.append_quoted(sql, identifier); }
+  // A value: a typed parameter marker, or a literal in DDL. NULL is written as NULL.
+  void value(Value v);
+  // A value that is always bound, NULL included (INSERT rows, bulk updates): the SQL
+  // text then stays the same from row to row, so the prepared statement is reused.
+  void param(Value v) {
+    const ValueType t = v.type();
+    params.push_back(std::move(v));
+    sql += '\x01';
+    sql += static_cast<char>('0' + static_cast<int>(t));
+  }
+
+  std::string sql;
+  std::vector<Value> params;
+
+ private:
+  const Dialect& d_;
+  bool inline_;
+};
+
+class Compiler {
+ public:
+  // `table` is the name columns are qualified with ("" for none, as in CHECK constraints).
+  Compiler(const Query& q, SqlWriter& w, std::string table);
+
+  // SELECT for the query's rows; fills out.fields and out.extras.
+  void select(Compiled& out, bool with_order = true);
+  // Expression SQL; returns the kind of value it gives, where known.
+  std::optional<FieldKind> expr(const ExprNode& e);
+  // A condition; `negated` is true inside NOT (nullable columns then need care).
+  void condition(const QNode& n);
+  void order_by_clause(bool reverse_default = false);
+  void limit_clause();
+  // WHERE for the rows the query names (without HAVING, GROUP BY or ORDER BY).
+  void where_clause_public() { where_clause(false); }
+  // Inside aggregate() over a subquery: annotations are columns of "subquery".
+  void use_annotation_columns() { annotations_as_columns_ = true; }
+
+  // What a path reads: SQL for the column (with transforms applied) and its kind.
+  std::optional<FieldKind> reference(const Resolved& r);
+
+ private:
+  void lookup(const QNode& leaf, bool negated);
+  void where_clause(bool having);
+  bool needs_group_by() const;
+  void group_by_clause(const std::vector<std::pair<std::string, const ExprNode*>>& selected);
+  void write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind, std::string_view what);
+  void combined_select(Compiled& out);
+  void order_item(const OrderBy& o, bool flip);
+
+  const Query& q_;
+  SqlWriter& w_;
+  const Dialect& d_;
+  std::string table_;
+  bool negated_ = false;  // inside an odd number of NOTs
+  bool annotations_as_columns_ = false;
+  std::map<std::string, std::optional<FieldKind>> annotation_kinds_;  // selected, by alias
+};
+
+Compiled compile_select(const Query& q, const Dialect& d);
+Compiled compile_count(const Query& q, const Dialect& d);
+Compiled compile_exists(const Query& q, const Dialect& d);
+Compiled compile_aggregate(const Query& q, const Dialect& d,
+                           const std::vector<std::pair<std::string, Expr>>& aggregates);
+Compiled compile_update(const Query& q, const Dialect& d,
+                        const std::vector<std::pair<std::string, Expr>>& assignments);
+Compiled compile_delete(const Query& q, const Dialect& d);
+// INSERT of rows (each the values of `fields`, in order); RETURNING the primary key
+// when asked and the backend can.
+Compiled compile_insert(const ModelMeta& m, const Dialect& d,
+                        const std::vector<const Field*>& fields,
+                        const std::vector<std::vector<Value>>& rows, bool returning_pk);
+// UPDATE ... SET f = CASE WHEN pk = ? THEN ? ... END WHERE pk IN (...), for bulk_update.
+Compiled compile_bulk_update(const ModelMeta& m, const Dialect& d,
+                             const std::vector<const Field*>& fields, const std::vector<Value>& pks,
+                             const std::vector<std::vector<Value>>& values);
+// A condition as DDL text (CHECK constraints, partial indexes): literals, bare columns.
+std::string compile_ddl_condition(const ModelMeta& m, const Dialect& d, const Q& cond);
+// The name a bare aggregate gets in aggregate(): "gpa__avg".
+std::string default_alias(const Expr& aggregate);
+
+}  // namespace quarry::detail

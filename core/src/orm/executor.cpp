@@ -1,0 +1,179 @@
+// Running compiled queries: on the thread's atomic block's connection for the alias, or
+// on one from the pool.
+#include "orm/compiler.hpp"
+#include "quarry/database.hpp"
+#include "quarry/queryset.hpp"
+
+namespace quarry::detail {
+namespace {
+
+const Dialect& dialect_for(const Query& q) {
+  return database(q.alias).dialect();
+}
+
+// A raw column as the kind the compiler said it is (SQLite's text dates as DateTime).
+Value as_kind(ValueRef raw, std::optional<FieldKind> kind) {
+  Value v = read_as<Value>(raw);
+  if (!kind || v.is_null()) return v;
+  return v.convert_to(value_type(*kind));
+}
+
+}  // namespace
+
+struct Cursor::State {
+  Lease lease;  // declared first: the result below must go before the connection
+  Compiled compiled;
+  std::shared_ptr<const std::vector<std::string>> names;
+  std::vector<const ModelMeta::Slot*> slots;  // per extra column, or null
+  ResultSet rs;
+
+  State(const Query& q, Compiled c)
+      : lease(q.alias), compiled(std::move(c)), rs(lease->query(compiled.sql, compiled.params)) {
+    auto n = std::make_shared<std::vector<std::string>>();
+    for (const auto& e : compiled.extras) {
+      n->push_back(e.name);
+      const ModelMeta::Slot* slot = nullptr;
+      for (const auto& s : q.model->annotation_slots()) {
+        if (s.name == e.name) slot = &s;
+      }
+      slots.push_back(slot);
+    }
+    names = std::move(n);
+  }
+};
+
+Cursor::Cursor(const Query& q) {
+  if (q.for_update && !Lease::in_atomic_block(q.alias)) {
+    throw TransactionManagementError("select_for_update cannot be used outside of a transaction.");
+  }
+  s_ = std::make_unique<State>(q, compile_select(q, dialect_for(q)));
+}
+
+Cursor::~Cursor() = default;
+
+bool Cursor::next() {
+  return s_->rs.next();
+}
+
+Row Cursor::row() const {
+  return s_->rs.row();
+}
+
+void Cursor::load(void* obj, Record* extra) const {
+  const Row r = s_->rs.row();
+  const auto& fields = s_->compiled.fields;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    try {
+      fields[i]->load(obj, r[i]);
+    } catch (const ValueError& e) {
+      throw ValueError(fields[i]->model().name() + "." + fields[i]->name() + ": " + e.message());
+    }
+  }
+  const std::size_t base = fields.size();
+  std::vector<Value> values;
+  for (std::size_t k = 0; k < s_->slots.size(); ++k) {
+    if (s_->slots[k]) s_->slots[k]->load(obj, r[base + k]);
+    if (extra) values.push_back(as_kind(r[base + k], s_->compiled.extras[k].kind));
+  }
+  if (extra) *extra = Record(s_->names, std::move(values));
+}
+
+Record Cursor::record() const {
+  const Row r = s_->rs.row();
+  const std::size_t base = s_->compiled.fields.size();
+  std::vector<Value> values;
+  values.reserve(s_->compiled.extras.size());
+  for (std::size_t k = 0; k < s_->compiled.extras.size(); ++k) {
+    values.push_back(as_kind(r[base + k], s_->compiled.extras[k].kind));
+  }
+  return Record(s_->names, std::move(values));
+}
+
+int64_t count(const Query& q) {
+  const Compiled c = compile_count(q, dialect_for(q));
+  Lease lease(q.alias);
+  ResultSet rs = lease->query(c.sql, c.params);
+  rs.next();
+  return rs.row().get<int64_t>(0);
+}
+
+bool exists(const Query& q) {
+  const Compiled c = compile_exists(q, dialect_for(q));
+  Lease lease(q.alias);
+  ResultSet rs = lease->query(c.sql, c.params);
+  return rs.next();
+}
+
+Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>& aggregates) {
+  std::vector<std::pair<std::string, Expr>> named;
+  for (const auto& [name, e] : aggregates) {
+    if (!contains_aggregate(e.node())) {
+      throw ProgrammingError("aggregate() takes aggregates (Sum, Avg, Count, ...): '" +
+                             (name.empty() ? default_alias(e) : name) + "' is not one");
+    }
+    named.emplace_back(name.empty() ? default_alias(e) : name, e);
+    validate(q, e);
+  }
+  if (q.empty) {  // as Django: COUNT is 0, the others NULL
+    std::vector<Value> values;
+    auto names = std::make_shared<std::vector<std::string>>();
+    for (const auto& [name, e] : named) {
+      names->push_back(name);
+      values.push_back(e.node().func == "COUNT" ? Value(int64_t{0}) : Value());
+    }
+    return Record(std::move(names), std::move(values));
+  }
+  const Compiled c = compile_aggregate(q, dialect_for(q), named);
+  Lease lease(q.alias);
+  ResultSet rs = lease->query(c.sql, c.params);
+  rs.next();
+  auto names = std::make_shared<std::vector<std::string>>();
+  std::vector<Value> values;
+  const Row r = rs.row();
+  for (std::size_t i = 0; i < c.extras.size(); ++i) {
+    names->push_back(c.extras[i].name);
+    values.push_back(as_kind(r[i], c.extras[i].kind));
+  }
+  return Record(std::move(names), std::move(values));
+}
+
+int64_t update(const Query& q, const std::vector<std::pair<std::string, Expr>>& assignments) {
+  for (const auto& [name, e] : assignments) {
+    q.model->field(name);
+    validate(q, e);
+  }
+  const Compiled c = compile_update(q, dialect_for(q), assignments);
+  Lease lease(q.alias);
+  return lease->execute(c.sql, c.params);
+}
+
+int64_t remove(const Query& q) {
+  const Compiled c = compile_delete(q, dialect_for(q));
+  Lease lease(q.alias);
+  return lease->execute(c.sql, c.params);
+}
+
+CompiledSql sql_of(const Query& q) {
+  Compiled c = compile_select(q, dialect_for(q));
+  return CompiledSql{std::move(c.sql), std::move(c.params)};
+}
+
+void throw_multiple(const ModelMeta& m, std::size_t n) {
+  throw MultipleObjectsReturned("get() returned more than one " + m.name() + " -- it returned " +
+                                (n > 20 ? std::string("more than 20") : std::to_string(n)) + "!");
+}
+
+}  // namespace quarry::detail
+
+namespace quarry {
+
+std::string CompiledSql::str() const {
+  std::string s = sql;
+  if (!params.empty()) {
+    s += "  -- params:";
+    for (const auto& p : params) s += " " + p.repr();
+  }
+  return s;
+}
+
+}  // namespace quarry

@@ -1,0 +1,267 @@
+// Saving, deleting and reloading objects, and the bulk writes.
+#include <algorithm>
+
+#include "orm/compiler.hpp"
+#include "quarry/database.hpp"
+#include "quarry/queryset.hpp"
+
+namespace quarry::detail {
+namespace {
+
+// 0, "", a nil UUID or NULL: a primary key the database has yet to give.
+bool unset(const Value& v) {
+  switch (v.type()) {
+    case ValueType::Null:
+      return true;
+    case ValueType::Int:
+      return *v.get_if<int64_t>() == 0;
+    case ValueType::Text:
+      return v.get_if<std::string>()->empty();
+    case ValueType::Uuid:
+      return v.get_if<Uuid>()->is_nil();
+    default:
+      return false;
+  }
+}
+
+void stamp(const ModelMeta& m, void* obj, bool inserting) {
+  std::optional<DateTime> now;
+  for (const auto& f : m.fields()) {
+    const FieldSpec& s = f->spec();
+    if (!s.is_auto_now() && !(inserting && s.is_auto_now_add())) continue;
+    if (!now) now = DateTime::now();
+    switch (f->kind()) {
+      case FieldKind::Date:
+        f->set(obj, Value(now->date()));
+        break;
+      case FieldKind::Time:
+        f->set(obj, Value(now->time()));
+        break;
+      default:
+        f->set(obj, Value(*now));
+        break;
+    }
+  }
+}
+
+// A primary key with a default (Uuid::v4) gets it when the object is first saved.
+void default_pk(const ModelMeta& m, void* obj) {
+  const Field& pk = m.pk();
+  if (!pk.auto_increment() && pk.spec().has_default() && unset(pk.get(obj))) {
+    if (auto v = pk.spec().default_value()) pk.set(obj, *v);
+  }
+}
+
+std::vector<const Field*> insert_fields(const ModelMeta& m, bool with_pk) {
+  std::vector<const Field*> out;
+  for (const auto& f : m.fields()) {
+    if (f->auto_increment() && !with_pk) continue;
+    out.push_back(f.get());
+  }
+  return out;
+}
+
+void insert(const ModelMeta& m, void* obj, Connection& conn) {
+  const Field& pk = m.pk();
+  const bool auto_key = pk.auto_increment() && unset(pk.get(obj));
+  const auto fields = insert_fields(m, !auto_key);
+  std::vector<Value> row;
+  for (const Field* f : fields) row.push_back(f->get(obj));
+  const bool returning = auto_key && conn.features().has("has_returning");
+  const Compiled c = compile_insert(m, conn.dialect(), fields, {row}, returning);
+  ResultSet rs = conn.query(c.sql, c.params);
+  if (returning) {
+    if (rs.next()) pk.load(obj, rs.row()[0]);
+  } else if (auto_key && rs.last_insert_id()) {
+    pk.set(obj, Value(*rs.last_insert_id()));
+  }
+}
+
+}  // namespace
+
+void save(const ModelMeta& m, void* obj, const std::string& alias,
+          const std::vector<std::string>& update_fields) {
+  for (const auto& n : update_fields) m.field(n);
+  default_pk(m, obj);
+  const Field& pk = m.pk();
+  Lease lease(alias);
+  Connection& conn = *lease;
+  const Value key = pk.get(obj);
+  if (!unset(key)) {
+    stamp(m, obj, false);
+    std::vector<std::pair<std::string, Expr>> assignments;
+    for (const auto& f : m.fields()) {
+      if (f->primary_key()) continue;
+      if (!update_fields.empty() &&
+          std::find(update_fields.begin(), update_fields.end(), f->name()) == update_fields.end()) {
+        continue;
+      }
+      assignments.emplace_back(f->name(), f->get(obj));
+    }
+    if (!assignments.empty()) {
+      Query q(m);
+      q.where.push_back(Q("pk", key).ptr());
+      const Compiled c = compile_update(q, conn.dialect(), assignments);
+      if (conn.execute(c.sql, c.params) > 0) return;
+    }
+    if (!update_fields.empty()) {
+      throw DatabaseError("Save with update_fields did not affect any rows.");
+    }
+    if (assignments.empty()) {
+      // Only a primary key: the row exists if a SELECT finds it.
+      Query q(m);
+      q.where.push_back(Q("pk", key).ptr());
+      const Compiled c = compile_exists(q, conn.dialect());
+      if (conn.query(c.sql, c.params).next()) return;
+    }
+  }
+  stamp(m, obj, true);
+  insert(m, obj, conn);
+}
+
+int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias) {
+  if (m.delete_hook()) {
+    m.delete_hook()(obj);
+    return 1;
+  }
+  const Value key = m.pk().get(obj);
+  if (unset(key)) {
+    throw ValueError(m.name() + " object can't be deleted because its " + m.pk().name() +
+                     " attribute is not set.");
+  }
+  Query q(m);
+  q.where.push_back(Q("pk", key).ptr());
+  Lease lease(alias);
+  const Compiled c = compile_delete(q, lease->dialect());
+  const int64_t n = lease->execute(c.sql, c.params);
+  if (m.pk().auto_increment()) m.pk().set(obj, Value(int64_t{0}));
+  return n;
+}
+
+void set_fields(const ModelMeta& m, void* obj,
+                const std::vector<std::pair<std::string, Expr>>& values) {
+  for (const auto& [name, e] : values) {
+    const Field& f = m.field(name);
+    if (e.node().kind != ExprNode::Kind::Literal) {
+      throw ProgrammingError("'" + name + "' must be given a value here, not an expression");
+    }
+    try {
+      f.set(obj, e.node().value.convert_to(value_type(f.kind())));
+    } catch (const ValueError& err) {
+      throw ValueError(m.name() + "." + name + ": " + err.message());
+    }
+  }
+}
+
+std::vector<std::pair<std::string, Expr>> plain_fields(
+    const std::vector<std::pair<std::string, Expr>>& kw) {
+  std::vector<std::pair<std::string, Expr>> out;
+  for (const auto& [name, e] : kw) {
+    if (name.find("__") == std::string::npos) out.emplace_back(name, e);
+  }
+  return out;
+}
+
+void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::string& alias,
+                 std::size_t batch_size) {
+  if (objs.empty()) return;
+  const Field& pk = m.pk();
+  for (void* o : objs) {
+    default_pk(m, o);
+    stamp(m, o, true);
+  }
+  // Objects with a key given and objects waiting for one go in separate statements.
+  std::vector<void*> keyed, unkeyed;
+  for (void* o : objs) (pk.auto_increment() && unset(pk.get(o)) ? unkeyed : keyed).push_back(o);
+  atomic(alias, [&] {
+    Lease lease(alias);
+    Connection& conn = *lease;
+    const Dialect& d = conn.dialect();
+    for (const bool with_key : {true, false}) {
+      const auto& group = with_key ? keyed : unkeyed;
+      if (group.empty()) continue;
+      const auto fields = insert_fields(m, with_key);
+      const std::size_t per_row = std::max<std::size_t>(fields.size(), 1);
+      std::size_t rows_per_batch = std::max<std::size_t>(1, d.max_params() / per_row);
+      if (batch_size > 0) rows_per_batch = std::min(rows_per_batch, batch_size);
+      if (fields.empty()) rows_per_batch = 1;
+      const bool returning = !with_key && conn.features().has("can_return_rows_from_bulk_insert");
+      for (std::size_t start = 0; start < group.size(); start += rows_per_batch) {
+        const std::size_t end = std::min(group.size(), start + rows_per_batch);
+        std::vector<std::vector<Value>> rows;
+        rows.reserve(end - start);
+        for (std::size_t i = start; i < end; ++i) {
+          std::vector<Value> row;
+          row.reserve(fields.size());
+          for (const Field* f : fields) row.push_back(f->get(group[i]));
+          rows.push_back(std::move(row));
+        }
+        const Compiled c = compile_insert(m, d, fields, rows, returning);
+        ResultSet rs = conn.query(c.sql, c.params);
+        if (returning) {
+          // RETURNING gives the keys in the order of the VALUES rows.
+          for (std::size_t i = start; i < end && rs.next(); ++i) pk.load(group[i], rs.row()[0]);
+        } else if (!with_key && end - start == 1 && rs.last_insert_id()) {
+          pk.set(group[start], Value(*rs.last_insert_id()));
+        }
+      }
+    }
+  });
+}
+
+int64_t update_many(const ModelMeta& m, const std::vector<void*>& objs,
+                    const std::vector<std::string>& names, const std::string& alias,
+                    std::size_t batch_size) {
+  if (names.empty()) throw ProgrammingError("Field names must be given to bulk_update().");
+  std::vector<const Field*> fields;
+  for (const auto& n : names) {
+    const Field& f = m.field(n);
+    if (f.primary_key())
+      throw ProgrammingError("bulk_update() cannot be used with primary key fields.");
+    fields.push_back(&f);
+  }
+  for (void* o : objs) {
+    if (unset(m.pk().get(o))) {
+      throw ProgrammingError("All bulk_update() objects must have a primary key set.");
+    }
+  }
+  if (objs.empty()) return 0;
+  int64_t rows = 0;
+  atomic(alias, [&] {
+    Lease lease(alias);
+    Connection& conn = *lease;
+    const Dialect& d = conn.dialect();
+    // Each object takes a key and a value per field in the CASEs, and a key in the IN.
+    const std::size_t per_obj = 2 * fields.size() + 1;
+    std::size_t per_batch = std::max<std::size_t>(1, d.max_params() / per_obj);
+    if (batch_size > 0) per_batch = std::min(per_batch, batch_size);
+    for (std::size_t start = 0; start < objs.size(); start += per_batch) {
+      const std::size_t end = std::min(objs.size(), start + per_batch);
+      std::vector<Value> pks;
+      std::vector<std::vector<Value>> values;
+      for (std::size_t i = start; i < end; ++i) {
+        pks.push_back(m.pk().get(objs[i]));
+        std::vector<Value> row;
+        for (const Field* f : fields) row.push_back(f->get(objs[i]));
+        values.push_back(std::move(row));
+      }
+      const Compiled c = compile_bulk_update(m, d, fields, pks, values);
+      rows += conn.execute(c.sql, c.params);
+    }
+  });
+  return rows;
+}
+
+void refresh(const ModelMeta& m, void* obj, const std::string& alias,
+             const std::vector<std::string>& fields) {
+  auto q = std::make_shared<Query>(m);
+  q->alias = alias;
+  q->where.push_back(Q("pk", m.pk().get(obj)).ptr());
+  for (const auto& n : fields) m.field(n);
+  q->only_fields = fields;
+  Cursor c(*q);
+  if (!c.next()) throw DoesNotExist(m.name());
+  c.load(obj, nullptr);
+}
+
+}  // namespace quarry::detail

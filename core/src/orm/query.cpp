@@ -1,0 +1,181 @@
+#include "orm/query.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace quarry::detail {
+namespace {
+
+constexpr std::array<std::string_view, 17> kLookups = {
+    "exact",    "iexact",    "contains", "icontains", "startswith", "istartswith",
+    "endswith", "iendswith", "gt",       "gte",       "lt",         "lte",
+    "in",       "range",     "isnull",   "regex",     "iregex"};
+
+bool is_lookup(std::string_view s) {
+  return std::find(kLookups.begin(), kLookups.end(), s) != kLookups.end();
+}
+
+bool is_text(std::optional<FieldKind> k) {
+  return k == FieldKind::Char || k == FieldKind::Text;
+}
+
+// The transforms a kind offers.
+bool has_transform(std::optional<FieldKind> kind, std::string_view t) {
+  const bool date = kind == FieldKind::Date || kind == FieldKind::DateTime;
+  const bool time = kind == FieldKind::Time || kind == FieldKind::DateTime;
+  if (t == "year" || t == "month" || t == "day" || t == "week_day") return date;
+  if (t == "hour" || t == "minute" || t == "second") return time;
+  if (t == "date") return kind == FieldKind::DateTime;
+  return false;
+}
+
+std::vector<std::string_view> split(std::string_view path) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t at = path.find("__", start);
+    parts.push_back(path.substr(start, at - start));
+    if (at == std::string_view::npos) break;
+    start = at + 2;
+  }
+  return parts;
+}
+
+std::optional<FieldKind> kind_of(const Resolved& r);
+
+Resolved resolve(const Query& q, std::string_view path, bool allow_lookup) {
+  const auto parts = split(path);
+  Resolved r;
+  const std::string_view head = parts[0];
+  if (const Expr* a = q.annotation(head)) {
+    r.annotation = a;
+    r.name = std::string(head);
+  } else if (const Field* f = q.model->find(head)) {
+    r.field = f;
+    r.name = f->name();
+  } else {
+    std::vector<std::string> names;
+    for (const auto& f : q.model->fields()) names.push_back(f->name());
+    for (const auto& [name, e] : q.annotations) names.push_back(name);
+    std::sort(names.begin(), names.end());
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw FieldError("Cannot resolve keyword '" + std::string(head) +
+                     "' into field. Choices are: " + list);
+  }
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    const std::string_view p = parts[i];
+    const std::optional<FieldKind> current = transformed_kind(kind_of(r), r.transforms);
+    if (has_transform(current, p)) {
+      r.transforms.emplace_back(p);
+      continue;
+    }
+    const std::string type_name = r.field && r.transforms.empty()
+                                      ? std::string(kind_name(r.field->kind()))
+                                      : "this expression";
+    if (allow_lookup && i + 1 == parts.size() && is_lookup(p)) {
+      const bool pattern = p != "exact" && p != "gt" && p != "gte" && p != "lt" && p != "lte" &&
+                           p != "in" && p != "range" && p != "isnull";
+      if (pattern && current && !is_text(current)) {
+        throw FieldError("Unsupported lookup '" + std::string(p) + "' for " + type_name +
+                         ": pattern and regex lookups are for text fields");
+      }
+      r.lookup = std::string(p);
+      return r;
+    }
+    throw FieldError("Unsupported lookup '" + std::string(p) + "' for " + type_name +
+                     " or join on the field not permitted");
+  }
+  if (allow_lookup) r.lookup = "exact";
+  return r;
+}
+
+std::optional<FieldKind> kind_of(const Resolved& r) {
+  if (r.field) return r.field->kind();
+  if (r.annotation) {
+    const ExprNode& n = r.annotation->node();
+    if (n.output) return n.output->kind();
+    if (n.kind == ExprNode::Kind::Field) return std::nullopt;  // resolved when compiled
+  }
+  return std::nullopt;
+}
+
+void validate_q(const Query& q, const QNode& n);
+
+void validate_expr(const Query& q, const ExprNode& e) {
+  switch (e.kind) {
+    case ExprNode::Kind::Field:
+      resolve_ref(q, e.path);
+      break;
+    case ExprNode::Kind::Case:
+      for (const auto& [cond, then] : e.whens) {
+        validate_q(q, *cond);
+        validate_expr(q, *then);
+      }
+      break;
+    case ExprNode::Kind::Aggregate:
+      if (e.filter) validate_q(q, *e.filter);
+      break;
+    default:
+      break;
+  }
+  if (e.kind != ExprNode::Kind::Subquery) {
+    for (const auto& a : e.args) {
+      if (a) validate_expr(q, *a);
+    }
+  }
+}
+
+void validate_q(const Query& q, const QNode& n) {
+  if (n.kind == QNode::Kind::Leaf) {
+    resolve_lookup(q, n.lookup);
+    if (n.rhs) validate_expr(q, *n.rhs);
+    return;
+  }
+  for (const auto& c : n.children) validate_q(q, *c);
+}
+
+}  // namespace
+
+const Expr* Query::annotation(std::string_view name) const {
+  for (const auto& [n, e] : annotations) {
+    if (n == name) return &e;
+  }
+  return nullptr;
+}
+
+bool Query::has_aggregate_annotation() const {
+  for (const auto& [n, e] : annotations) {
+    if (contains_aggregate(e.node())) return true;
+  }
+  return false;
+}
+
+Resolved resolve_lookup(const Query& q, std::string_view path) {
+  return resolve(q, path, true);
+}
+Resolved resolve_ref(const Query& q, std::string_view path) {
+  return resolve(q, path, false);
+}
+
+std::optional<FieldKind> transformed_kind(std::optional<FieldKind> base,
+                                          const std::vector<std::string>& transforms) {
+  for (const auto& t : transforms) base = t == "date" ? FieldKind::Date : FieldKind::Integer;
+  return base;
+}
+
+void validate(const Query& q, const Expr& e) {
+  validate_expr(q, e.node());
+}
+void validate(const Query& q, const Q& cond) {
+  validate_q(q, cond.node());
+}
+
+void validate(const Query& q) {
+  for (const auto& w : q.where) validate_q(q, *w);
+  for (const auto& [name, e] : q.annotations) validate_expr(q, e.node());
+  for (const auto& o : q.order_by) validate_expr(q, o.expr.node());
+  for (const auto& f : q.values_fields) resolve_ref(q, f);
+}
+
+}  // namespace quarry::detail

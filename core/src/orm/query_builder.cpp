@@ -1,0 +1,218 @@
+// The QuerySet methods that change a query: each copies it, checks the names it is
+// given against the model, and returns the changed copy.
+#include <algorithm>
+
+#include "orm/compiler.hpp"
+#include "orm/query.hpp"
+#include "quarry/queryset.hpp"
+
+namespace quarry::detail {
+namespace {
+
+using QueryPtr = std::shared_ptr<const Query>;
+
+std::shared_ptr<Query> copy(const Query& q) {
+  return std::make_shared<Query>(q);
+}
+
+void no_slice(const Query& q, const char* what) {
+  if (q.sliced())
+    throw ProgrammingError(std::string("Cannot ") + what + " a query once a slice has been taken.");
+}
+
+void not_combined(const Query& q, const char* method) {
+  if (q.combinator != Combinator::None) {
+    throw NotSupportedError(std::string("Calling QuerySet.") + method +
+                            "() after union(), intersection() or difference() is not supported.");
+  }
+}
+
+bool valid_alias(std::string_view n) {
+  if (n.empty() || n.size() > 63 || (n[0] >= '0' && n[0] <= '9')) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+OrderBy parse_order(const Query& q, const OrderSpec& spec) {
+  if (spec.order()) {
+    validate(q, spec.order()->expr);
+    return *spec.order();
+  }
+  std::string_view t = *spec.text();
+  if (t == "?") {
+    auto n = std::make_shared<ExprNode>(ExprNode::Kind::Func);
+    n->func = "Random";
+    return OrderBy{Expr(std::move(n))};
+  }
+  const bool desc = !t.empty() && t[0] == '-';
+  if (desc) t.remove_prefix(1);
+  resolve_ref(q, t);
+  return OrderBy{F(std::string(t)), desc};
+}
+
+}  // namespace
+
+QueryPtr make_query(const ModelMeta& m) {
+  return std::make_shared<Query>(m);
+}
+
+QueryPtr with_filter(const Query& q, const Q& cond, bool negate) {
+  no_slice(q, "filter");
+  not_combined(q, negate ? "exclude" : "filter");
+  validate(q, cond);
+  auto c = copy(q);
+  if (cond.empty()) return c;
+  c->where.push_back(negate ? (~cond).ptr() : cond.ptr());
+  return c;
+}
+
+QueryPtr with_order(const Query& q, const std::vector<OrderSpec>& order) {
+  no_slice(q, "reorder");
+  auto c = copy(q);
+  c->order_by.clear();
+  for (const auto& o : order) c->order_by.push_back(parse_order(q, o));
+  c->ordered = true;
+  c->reversed = false;
+  return c;
+}
+
+QueryPtr with_reverse(const Query& q) {
+  no_slice(q, "reverse");
+  auto c = copy(q);
+  c->reversed = !c->reversed;
+  return c;
+}
+
+QueryPtr with_distinct(const Query& q) {
+  no_slice(q, "create distinct fields");
+  auto c = copy(q);
+  c->distinct = true;
+  return c;
+}
+
+QueryPtr with_slice(const Query& q, int64_t low, std::optional<int64_t> high) {
+  if (low < 0 || (high && *high < 0)) throw ProgrammingError("Negative indexing is not supported.");
+  auto c = copy(q);
+  // A slice of a slice: [a:b][c:d] is [a+c : min(b, a+d)].
+  const int64_t base = q.low.value_or(0);
+  c->low = base + low;
+  if (high) {
+    const int64_t end = base + std::max(*high, low);
+    c->high = q.high ? std::min(*q.high, end) : end;
+  }
+  if (c->high && *c->low > *c->high) c->low = c->high;
+  if (c->low == 0) c->low.reset();
+  return c;
+}
+
+QueryPtr with_annotation(const Query& q, const std::string& name, const Expr& e) {
+  not_combined(q, "annotate");
+  if (!valid_alias(name)) {
+    throw FieldError("'" + name +
+                     "' is not a valid annotation name: letters, digits and '_', not "
+                     "starting with a digit");
+  }
+  if (q.model->find(name)) {
+    throw FieldError("The annotation '" + name + "' conflicts with a field on the model.");
+  }
+  if (q.annotation(name)) throw FieldError("The annotation '" + name + "' is already defined.");
+  validate(q, e);
+  auto c = copy(q);
+  c->annotations.emplace_back(name, e);
+  if (c->values_mode) {
+    // values("course").annotate(n=Count("id")) groups by the values named before it.
+    if (contains_aggregate(e.node()) && c->group_by.empty()) c->group_by = c->values_fields;
+    if (!c->values_fields.empty()) c->values_fields.push_back(name);
+  }
+  return c;
+}
+
+QueryPtr with_values(const Query& q, std::vector<std::string> names) {
+  for (const auto& n : names) resolve_ref(q, n);
+  auto c = copy(q);
+  c->values_mode = true;
+  c->values_fields = std::move(names);
+  return c;
+}
+
+QueryPtr with_fields(const Query& q, std::vector<std::string> names, bool defer) {
+  for (const auto& n : names) q.model->field(n);
+  auto c = copy(q);
+  auto& list = defer ? c->defer_fields : c->only_fields;
+  if (!defer) list.clear();  // only() replaces, defer() adds, as in Django
+  list.insert(list.end(), names.begin(), names.end());
+  return c;
+}
+
+QueryPtr with_none(const Query& q) {
+  auto c = copy(q);
+  c->empty = true;
+  return c;
+}
+
+QueryPtr with_alias(const Query& q, std::string alias) {
+  auto c = copy(q);
+  c->alias = std::move(alias);
+  return c;
+}
+
+QueryPtr with_combination(const Query& q, int kind, const Query& other, bool all) {
+  if (q.model != other.model) {
+    throw ProgrammingError(
+        "union(), intersection() and difference() combine querysets of one model");
+  }
+  const auto k = static_cast<Combinator>(kind);
+  if (q.combinator != Combinator::None && (q.combinator != k || q.combinator_all != all)) {
+    throw NotSupportedError("combining a combined queryset another way is not supported");
+  }
+  auto c = copy(q);
+  c->combinator = k;
+  c->combinator_all = all;
+  c->combined.push_back(std::make_shared<Query>(other));
+  return c;
+}
+
+QueryPtr with_for_update(const Query& q) {
+  auto c = copy(q);
+  c->for_update = true;
+  return c;
+}
+
+QueryPtr with_default_order_by_pk(const Query& q, bool descending) {
+  auto c = copy(q);
+  const bool has_order = q.ordered ? !q.order_by.empty() : !q.model->ordering().empty();
+  if (!has_order) {
+    c->order_by = {OrderBy{F("pk"), false}};
+    c->ordered = true;
+  }
+  if (descending) c->reversed = !c->reversed;
+  return c;
+}
+
+const ModelMeta& model_of(const Query& q) {
+  return *q.model;
+}
+const std::string& alias_of(const Query& q) {
+  return q.alias;
+}
+bool is_none(const Query& q) {
+  return q.empty;
+}
+bool has_annotations(const Query& q) {
+  return !q.annotations.empty();
+}
+
+Expr subquery(std::shared_ptr<const Query> q) {
+  auto c = copy(*q);
+  if (!c->values_mode) {  // a queryset of objects stands for their primary keys
+    c->values_mode = true;
+    c->values_fields = {"pk"};
+  }
+  if (!c->ordered && !c->sliced()) c->ordered = true;  // Meta.ordering means nothing here
+  auto n = std::make_shared<ExprNode>(ExprNode::Kind::Subquery);
+  n->query = std::move(c);
+  return Expr(std::move(n));
+}
+
+}  // namespace quarry::detail

@@ -1,0 +1,176 @@
+// DDL: tables, indexes and constraints of models, in each dialect's words.
+#include "quarry/schema.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "orm/compiler.hpp"
+#include "quarry/atomic.hpp"
+#include "quarry/database.hpp"
+
+namespace quarry {
+namespace {
+
+std::string column_type(const Field& f, const Dialect& d) {
+  const FieldSpec& s = f.spec();
+  return d.render("type." + std::string(kind_name(f.kind())),
+                  {{"max_length", std::to_string(s.max_length())},
+                   {"max_digits", std::to_string(s.max_digits())},
+                   {"decimal_places", std::to_string(s.decimal_places())}});
+}
+
+// Django's style of generated names: table, columns, a short hash, a suffix; cut to the
+// backend's limit with the hash kept, so that two long names stay different.
+std::string generated_name(const ModelMeta& m, const std::vector<std::string>& columns,
+                           const std::string& suffix, const Dialect& d) {
+  uint32_t h = 2166136261u;  // FNV-1a over the table and columns
+  auto mix = [&h](std::string_view s) {
+    for (char c : s) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 16777619u;
+    }
+    h ^= 0xff;
+    h *= 16777619u;
+  };
+  mix(m.table());
+  for (const auto& c : columns) mix(c);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hash;
+  for (int i = 0; i < 8; ++i) hash += kHex[(h >> (28 - 4 * i)) & 15];
+  std::string head = m.table();
+  for (const auto& c : columns) head += "_" + c;
+  const std::size_t limit = d.max_identifier_length() ? d.max_identifier_length() : 63;
+  const std::size_t tail = 1 + hash.size() + 1 + suffix.size();
+  if (head.size() + tail > limit) head.resize(limit - tail);
+  return head + "_" + hash + "_" + suffix;
+}
+
+struct IndexColumns {
+  std::vector<std::string> names;  // plain column names, for the generated name
+  std::string sql;                 // "a", "b" DESC
+};
+
+IndexColumns index_columns(const ModelMeta& m, const std::vector<std::string>& fields,
+                           const Dialect& d) {
+  IndexColumns out;
+  for (const auto& entry : fields) {
+    std::string_view name = entry;
+    const bool desc = !name.empty() && name[0] == '-';
+    if (desc) name.remove_prefix(1);
+    const Field& f = m.field(name);
+    out.names.push_back(f.column());
+    if (!out.sql.empty()) out.sql += ", ";
+    d.append_quoted(out.sql, f.column());
+    if (desc) out.sql += " DESC";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> create_table_sql(const ModelMeta& m, const Dialect& d) {
+  std::vector<std::string> out;
+  std::string columns;
+  for (const auto& f : m.fields()) {
+    if (!columns.empty()) columns += ", ";
+    d.append_quoted(columns, f->column());
+    columns += ' ';
+    if (f->auto_increment()) {
+      columns += d.render("ddl.auto_pk", {{"type", column_type(*f, d)}});
+      continue;
+    }
+    columns += column_type(*f, d);
+    columns += f->null() ? " NULL" : " NOT NULL";
+    if (f->primary_key()) {
+      columns += " PRIMARY KEY";
+    } else if (f->spec().is_unique()) {
+      columns += " UNIQUE";
+    }
+  }
+  for (const auto& u : m.unique_constraints()) {
+    const IndexColumns cols = index_columns(m, u.fields, d);
+    columns += ", CONSTRAINT ";
+    d.append_quoted(columns, u.name.empty() ? generated_name(m, cols.names, "uniq", d) : u.name);
+    columns += " UNIQUE (" + cols.sql + ")";
+  }
+  for (const auto& c : m.check_constraints()) {
+    if (!d.features().has("supports_check_constraints")) {
+      throw NotSupportedError("CHECK constraints are not supported by " + d.engine_name() + " " +
+                              d.server_version() + ": constraint '" + c.name + "' of " + m.name());
+    }
+    columns += ", CONSTRAINT ";
+    d.append_quoted(columns, c.name);
+    columns += " CHECK (" + detail::compile_ddl_condition(m, d, c.check) + ")";
+  }
+  std::string table;
+  d.append_quoted(table, m.table());
+  out.push_back(d.render("ddl.create_table", {{"table", table}, {"columns", columns}}));
+
+  std::vector<Index> indexes;
+  for (const auto& f : m.fields()) {
+    if (f->spec().has_db_index() && !f->spec().is_unique()) indexes.push_back(Index({f->name()}));
+  }
+  indexes.insert(indexes.end(), m.indexes().begin(), m.indexes().end());
+  for (const Index& i : indexes) {
+    const IndexColumns cols = index_columns(m, i.fields(), d);
+    std::string where;
+    if (i.where()) {
+      if (!d.features().has("supports_partial_indexes")) {
+        if (i.is_optional()) continue;
+        throw NotSupportedError("partial indexes are not supported by " + d.engine_name() +
+                                ": index on " + m.name() + "(" + cols.sql +
+                                ") has a condition; mark it optional() to skip it there");
+      }
+      where = " WHERE " + detail::compile_ddl_condition(m, d, *i.where());
+    }
+    std::string name;
+    d.append_quoted(
+        name, i.given_name().empty() ? generated_name(m, cols.names, "idx", d) : i.given_name());
+    out.push_back(d.render("ddl.create_index", {{"unique", i.is_unique() ? "UNIQUE " : ""},
+                                                {"name", name},
+                                                {"table", table},
+                                                {"columns", cols.sql},
+                                                {"where", where}}));
+  }
+  return out;
+}
+
+namespace detail {
+
+void create_tables(const std::vector<const ModelMeta*>& models, const std::string& alias) {
+  Lease lease(alias);
+  for (const ModelMeta* m : models) {
+    for (const auto& sql : create_table_sql(*m, lease->dialect())) lease->execute_script(sql);
+  }
+}
+
+void drop_tables(const std::vector<const ModelMeta*>& models, const std::string& alias) {
+  Lease lease(alias);
+  const Dialect& d = lease->dialect();
+  for (auto it = models.rbegin(); it != models.rend(); ++it) {
+    std::string table;
+    d.append_quoted(table, (*it)->table());
+    lease->execute_script(d.render("ddl.drop_table", {{"table", table}}));
+  }
+}
+
+}  // namespace detail
+
+std::vector<IndexInfo> table_indexes(Connection& conn, const std::string& table) {
+  const std::string_view sql = conn.dialect().text("introspect.indexes");
+  if (sql.empty()) {
+    throw NotSupportedError("the " + conn.dialect().engine_name() + " plugin cannot list indexes");
+  }
+  std::vector<IndexInfo> out;
+  for (Row r : conn.query(sql, {table})) {
+    const std::string name = r.get<std::string>(0);
+    if (out.empty() || out.back().name != name) {
+      out.push_back(IndexInfo{name, {}, {}, r.get<int64_t>(4) != 0, r.get<int64_t>(5) != 0});
+    }
+    out.back().columns.push_back(r.get<std::string>(1));
+    out.back().descending.push_back(r.get<int64_t>(3) != 0);
+  }
+  return out;
+}
+
+}  // namespace quarry

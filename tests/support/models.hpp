@@ -1,0 +1,207 @@
+// The seed's models, declared once for the tests: Student (sections 1-3, 6-9), and the
+// Manager document's Product, User (soft delete), Order (aggregations) and tenant-scoped
+// Note (multi-tenancy).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "quarry/quarry.hpp"
+
+namespace app {
+
+using namespace quarry;
+
+// ---- Student ------------------------------------------------------------------------
+
+struct Student {
+  int64_t id = 0;
+  std::string name{};
+  std::string course{};
+  double gpa = 0;
+  int32_t marks = 0;
+  int32_t extra_credit = 0;
+  std::optional<std::string> nickname{};
+  std::optional<Date> enrolled_on{};
+  std::optional<DateTime> last_seen{};
+  DateTime created_at{};
+  // Filled when a query annotates "scholarship".
+  std::optional<int64_t> scholarship{};
+};
+
+inline void quarry_model(ModelDef<Student>& m) {
+  m.table("student");
+  m.field("id", &Student::id, BigAutoField());
+  m.field("name", &Student::name, CharField(200).db_index());
+  m.field(
+      "course", &Student::course,
+      CharField(100).choices({{"Math", "Mathematics"}, {"Science", "Science"}, {"Art", "Art"}}));
+  m.field("gpa", &Student::gpa, FloatField().default_value(0.0));
+  m.field("marks", &Student::marks, IntegerField());
+  m.field("extra_credit", &Student::extra_credit, IntegerField());
+  m.field("nickname", &Student::nickname, CharField(50));
+  m.field("enrolled_on", &Student::enrolled_on, DateField());
+  m.field("last_seen", &Student::last_seen, DateTimeField());
+  m.field("created_at", &Student::created_at, DateTimeField().auto_now_add());
+  m.annotation("scholarship", &Student::scholarship);
+  m.ordering({"name"});
+  m.index(Index({"course", "-gpa"}));
+  m.constraint(CheckConstraint{Q("gpa__gte", 0) & Q("gpa__lte", 4), "student_gpa_range"});
+}
+
+// ---- Product, with its QuerySet and Manager (the seed's full working example) ---------
+
+struct ProductManager;
+
+struct Product {
+  int64_t id = 0;
+  std::string name{};
+  Decimal price{};
+  DateTime created_at{};
+  bool is_active = true;
+
+  static ProductManager objects();
+  static Manager<Product> all_objects() { return {}; }
+};
+
+inline void quarry_model(ModelDef<Product>& m) {
+  m.table("product");
+  m.field("id", &Product::id, BigAutoField());
+  m.field("name", &Product::name, CharField(100));
+  m.field("price", &Product::price, DecimalField(10, 2));
+  m.field("created_at", &Product::created_at, DateTimeField().auto_now_add());
+  m.field("is_active", &Product::is_active, BooleanField().default_value(true));
+}
+
+struct ProductQuerySet : QuerySet<Product, ProductQuerySet> {
+  using QuerySet::QuerySet;
+  ProductQuerySet active() const { return filter("is_active", true); }
+  ProductQuerySet expensive() const { return filter("price__gte", 500); }
+  ProductQuerySet created_this_week() const {
+    return filter("created_at__gte", DateTime::now() - std::chrono::days(7));
+  }
+};
+
+struct ProductManager : Manager<Product, ProductQuerySet, ProductManager> {
+  // The seed's ProductManager keeps every row and adds shortcuts; the search manager
+  // (8.3) is here too.
+  ProductQuerySet search(const std::string& text) const { return filter("name__icontains", text); }
+};
+
+inline ProductManager Product::objects() {
+  return {};
+}
+
+// ---- User: the soft-delete pattern (8.1) -----------------------------------------------
+
+struct SoftDeleteManager;
+
+struct User {
+  int64_t id = 0;
+  std::string name{};
+  bool is_deleted = false;
+
+  static SoftDeleteManager objects();
+  static Manager<User> all_objects() { return {}; }
+};
+
+inline void quarry_model(ModelDef<User>& m) {
+  m.table("app_user");
+  m.field("id", &User::id, BigAutoField());
+  m.field("name", &User::name, CharField(100));
+  m.field("is_deleted", &User::is_deleted, BooleanField().default_value(false));
+  // delete() marks the row instead of removing it.
+  m.on_remove([](User& u) {
+    u.is_deleted = true;
+    save(u);
+  });
+}
+
+struct SoftDeleteManager : Manager<User, QuerySet<User>, SoftDeleteManager> {
+  static QuerySet<User> get_queryset() {
+    return Manager::get_queryset().filter("is_deleted", false);
+  }
+};
+
+inline SoftDeleteManager User::objects() {
+  return {};
+}
+
+// ---- Order: a manager for aggregations (8.2) -------------------------------------------
+
+struct OrderManager;
+
+struct Order {
+  int64_t id = 0;
+  Decimal amount{};
+  std::string status = "pending";
+  DateTime created_at{};
+
+  static OrderManager objects();
+};
+
+inline void quarry_model(ModelDef<Order>& m) {
+  m.table("shop_order");
+  m.field("id", &Order::id, BigAutoField());
+  m.field("amount", &Order::amount, DecimalField(10, 2));
+  m.field("status", &Order::status, CharField(20).db_index());
+  m.field("created_at", &Order::created_at, DateTimeField().auto_now_add());
+  m.index(Index({"-created_at"}).name("order_latest_idx"));
+}
+
+struct OrderManager : Manager<Order, QuerySet<Order>, OrderManager> {
+  // The seed: aggregate(total=Sum("amount"))["total"] or 0.
+  Decimal total_revenue() const {
+    const Value total = aggregate({{"total", Sum("amount")}})["total"];
+    return total.is_null() ? Decimal(0) : total.as<Decimal>();
+  }
+};
+
+inline OrderManager Order::objects() {
+  return {};
+}
+
+// ---- Note: multi-tenancy (8.4) ---------------------------------------------------------
+
+// The tenant of the request being served on this thread.
+inline std::optional<int64_t>& current_tenant() {
+  thread_local std::optional<int64_t> tenant;
+  return tenant;
+}
+
+struct TenantManager;
+
+struct Note {
+  int64_t id = 0;
+  int64_t tenant_id = 0;
+  std::string text{};
+
+  static TenantManager objects();
+  static Manager<Note> all_objects() { return {}; }
+};
+
+inline void quarry_model(ModelDef<Note>& m) {
+  m.table("tenant_note");
+  m.field("id", &Note::id, BigAutoField());
+  m.field("tenant_id", &Note::tenant_id, BigIntegerField().db_index());
+  m.field("text", &Note::text, TextField());
+}
+
+struct TenantQuerySet : QuerySet<Note, TenantQuerySet> {
+  using QuerySet::QuerySet;
+  TenantQuerySet for_tenant(int64_t tenant) const { return filter("tenant_id", tenant); }
+};
+
+struct TenantManager : Manager<Note, TenantQuerySet, TenantManager> {
+  // Scoped to the current tenant when the query is made; no tenant means no rows.
+  static TenantQuerySet get_queryset() {
+    const auto tenant = current_tenant();
+    return tenant ? Manager::get_queryset().for_tenant(*tenant) : Manager::get_queryset().none();
+  }
+};
+
+inline TenantManager Note::objects() {
+  return {};
+}
+
+}  // namespace app

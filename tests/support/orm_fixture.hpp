@@ -1,0 +1,29 @@
+// Fixture for query-language tests on a live backend: the global registry points at it
+// (as an application's would), and the seed's models have fresh tables.
+#pragma once
+
+#include "support/backend.hpp"
+#include "support/models.hpp"
+
+namespace quarry::test {
+
+class OrmTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!require_backend()) return;
+    configure(Config::parse("databases:\n  default:\n    url: \"" + backend_url() + "\"\n",
+                            "<orm test config>"));
+    drop_tables<app::Student, app::Product, app::User, app::Order, app::Note>();
+    create_tables<app::Student, app::Product, app::User, app::Order, app::Note>();
+    ready_ = true;
+  }
+  void TearDown() override {
+    if (ready_) drop_tables<app::Student, app::Product, app::User, app::Order, app::Note>();
+  }
+  static bool is(const char* name) { return backend() == name; }
+  Database& db() { return database(); }
+
+  bool ready_ = false;
+};
+
+}  // namespace quarry::test
