@@ -157,6 +157,9 @@ void Result::start(bool stream) {
       raise(s);
     } catch (...) {
       close();
+      // The failed result leaves the statement half way through its protocol; without
+      // a reset the next execute waits forever for an answer that never comes.
+      mysql_stmt_reset(s);
       throw;
     }
   }
@@ -297,7 +300,12 @@ bool Result::fetch(quarry_value* row, std::size_t ncols) {
   }
   if (rc == 1) {
     if (streaming_) stmt_.conn_.set_streaming(false);
-    raise(s);
+    try {
+      raise(s);
+    } catch (...) {
+      mysql_stmt_reset(s);  // as in start(): leave the statement ready to run again
+      throw;
+    }
   }
   if (rc == MYSQL_DATA_TRUNCATED) {
     // A streamed value longer than its buffer: grow the buffer and read that column again.

@@ -232,3 +232,87 @@ TEST_F(Writes, CheckConstraintsAreEnforced) {
 
 }  // namespace
 }  // namespace quarry::test
+
+namespace catalog {
+using namespace quarry;
+struct Tag {
+  int64_t id = 0;
+  std::string slug{};
+  std::string label{};
+  std::optional<std::string> kind{};
+  bool featured = false;
+};
+inline void quarry_model(ModelDef<Tag>& m) {
+  m.table("qt_tag");
+  m.field("id", &Tag::id, BigAutoField());
+  m.field("slug", &Tag::slug, CharField(40).unique());
+  m.field("label", &Tag::label, CharField(80).db_column("display_label"));
+  m.field("kind", &Tag::kind, CharField(10));
+  m.field("featured", &Tag::featured, BooleanField());
+  m.unique_together({"label", "kind"});
+  m.index(Index({"label"}).name("qt_tag_featured").condition(Q("featured", true)).optional());
+  m.index(Index({"kind", "-slug"}).unique().name("qt_tag_kind_slug"));
+}
+}  // namespace catalog
+
+namespace quarry::test {
+namespace {
+
+class Schema : public OrmTest {
+ protected:
+  void TearDown() override {
+    if (ready_) drop_tables<catalog::Tag>();
+    OrmTest::TearDown();
+  }
+};
+
+TEST_F(Schema, EveryDeclaredIndexIsInTheCatalog) {
+  create_tables<catalog::Tag>();
+  create_tables<catalog::Tag>();  // idempotent
+  auto conn = database().acquire();
+  const auto indexes = table_indexes(*conn, "qt_tag");
+  auto by_name = [&](const std::string& n) -> const IndexInfo* {
+    for (const auto& i : indexes) {
+      if (i.name == n) return &i;
+    }
+    return nullptr;
+  };
+  auto by_columns = [&](const std::vector<std::string>& c) -> const IndexInfo* {
+    for (const auto& i : indexes) {
+      if (i.columns == c) return &i;
+    }
+    return nullptr;
+  };
+  const IndexInfo* slug = by_columns({"slug"});
+  ASSERT_TRUE(slug) << "unique=True makes an index";
+  EXPECT_TRUE(slug->unique);
+  const IndexInfo* together = by_columns({"display_label", "kind"});
+  ASSERT_TRUE(together) << "unique_together, on the db_column";
+  EXPECT_TRUE(together->unique);
+  const IndexInfo* kind_slug = by_name("qt_tag_kind_slug");
+  ASSERT_TRUE(kind_slug);
+  EXPECT_TRUE(kind_slug->unique);
+  EXPECT_EQ(kind_slug->columns, (std::vector<std::string>{"kind", "slug"}));
+  EXPECT_EQ(kind_slug->descending, (std::vector<bool>{false, true}));
+  const IndexInfo* partial = by_name("qt_tag_featured");
+  if (database().features().has("supports_partial_indexes")) {
+    ASSERT_TRUE(partial);
+    EXPECT_TRUE(partial->partial);
+  } else {
+    EXPECT_FALSE(partial) << "optional(): skipped where partial indexes do not exist";
+  }
+}
+
+TEST_F(Schema, UniqueTogetherIsEnforced) {
+  create_tables<catalog::Tag>();
+  objects<catalog::Tag>().create({{"slug", "a"}, {"label", "L"}, {"kind", "x"}});
+  objects<catalog::Tag>().create({{"slug", "b"}, {"label", "L"}, {"kind", "y"}});
+  EXPECT_THROW(objects<catalog::Tag>().create({{"slug", "c"}, {"label", "L"}, {"kind", "x"}}),
+               IntegrityError);
+  EXPECT_THROW(objects<catalog::Tag>().create({{"slug", "a"}, {"label", "M"}, {"kind", "z"}}),
+               UniqueViolation);
+  EXPECT_EQ(objects<catalog::Tag>().count(), 2);
+}
+
+}  // namespace
+}  // namespace quarry::test

@@ -107,6 +107,21 @@ TEST_F(Statements, AbandonedStreamFreesTheConnection) {
   EXPECT_EQ(conn().query_value<int64_t>("SELECT COUNT(*) FROM qt_items"), 2000);
 }
 
+TEST_F(Statements, AStatementThatFailedInItsResultRunsAgain) {
+  if (!db().features().has("has_returning")) GTEST_SKIP() << "no RETURNING on this server";
+  create_table("qt_ret",
+               "id " +
+                   std::string(dialect().render("ddl.auto_pk", {{"type", type("BigAutoField")}})) +
+                   ", code " + type("CharField", "10") + " UNIQUE");
+  const std::string insert = sql("INSERT INTO qt_ret (code) VALUES (?) RETURNING id");
+  conn().query_value<int64_t>(insert, {"x"});
+  // MariaDB reports this duplicate while the RETURNING rows are read, not at execute.
+  EXPECT_THROW(conn().query_value<int64_t>(insert, {"x"}), UniqueViolation);
+  EXPECT_THROW(conn().query_value<int64_t>(insert, {"x"}), UniqueViolation);
+  EXPECT_GT(conn().query_value<int64_t>(insert, {"y"}), 0);
+  EXPECT_EQ(conn().query_value<int64_t>("SELECT COUNT(*) FROM qt_ret"), 2);
+}
+
 TEST_F(Statements, ParameterCountMismatchIsReported) {
   EXPECT_THROW(conn().query(sql("SELECT id FROM qt_items WHERE id = ?"), {1, 2}), Error);
 }

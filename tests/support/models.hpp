@@ -27,6 +27,8 @@ struct Student {
   DateTime created_at{};
   // Filled when a query annotates "scholarship".
   std::optional<int64_t> scholarship{};
+  // Django's _state: lets only()/defer() load fields on first touch.
+  ModelState state{};
 };
 
 inline void quarry_model(ModelDef<Student>& m) {
@@ -44,6 +46,7 @@ inline void quarry_model(ModelDef<Student>& m) {
   m.field("last_seen", &Student::last_seen, DateTimeField());
   m.field("created_at", &Student::created_at, DateTimeField().auto_now_add());
   m.annotation("scholarship", &Student::scholarship);
+  m.state(&Student::state);
   m.ordering({"name"});
   m.index(Index({"course", "-gpa"}));
   m.constraint(CheckConstraint{Q("gpa__gte", 0) & Q("gpa__lte", 4), "student_gpa_range"});

@@ -312,11 +312,14 @@ TEST_F(Sql, SubqueriesForIn) {
 }
 
 TEST_F(Sql, OnlyAndDefer) {
-  EXPECT_EQ(on(objects<Product>().only({"name"}), "lite"),
-            "SELECT \"product\".\"id\", \"product\".\"name\" FROM \"product\"");
-  EXPECT_EQ(on(objects<Product>().defer({"price", "created_at"}), "lite"),
-            "SELECT \"product\".\"id\", \"product\".\"name\", \"product\".\"is_active\" FROM "
-            "\"product\"");
+  EXPECT_EQ(on(objects<Student>().order_by({}).only({"name"}), "lite"),
+            "SELECT \"student\".\"id\", \"student\".\"name\" FROM \"student\"");
+  EXPECT_EQ(on(objects<Student>().order_by({}).defer(
+                   {"nickname", "enrolled_on", "last_seen", "created_at"}),
+               "lite"),
+            "SELECT \"student\".\"id\", \"student\".\"name\", \"student\".\"course\", "
+            "\"student\".\"gpa\", "
+            "\"student\".\"marks\", \"student\".\"extra_credit\" FROM \"student\"");
 }
 
 TEST_F(Sql, Writes) {
@@ -430,4 +433,46 @@ TEST_F(Sql, InspectionPrintsSqlAndParameters) {
       std::string::npos);
 }
 
+}  // namespace
+
+namespace tagging {
+using namespace quarry;
+struct Tag {
+  int64_t id = 0;
+  std::string slug{};
+  std::string label{};
+  std::optional<std::string> kind{};
+  bool featured = false;
+};
+inline void quarry_model(ModelDef<Tag>& m) {
+  m.table("tag");
+  m.field("id", &Tag::id, BigAutoField());
+  m.field("slug", &Tag::slug, CharField(40).unique());
+  m.field("label", &Tag::label, CharField(80).db_column("display_label"));
+  m.field("kind", &Tag::kind, CharField(10));
+  m.field("featured", &Tag::featured, BooleanField());
+  m.unique_together({"label", "kind"});
+  m.index(Index({"label"})
+              .name("tag_featured_label")
+              .condition(Q("featured", true) & Q("slug__startswith", "it's")));
+}
+}  // namespace tagging
+
+namespace {
+TEST_F(Sql, SchemaOptionsUniqueColumnsPartialIndexes) {
+  const auto pg = create_table_sql(meta<tagging::Tag>(), dialect("pg"));
+  ASSERT_EQ(pg.size(), 2u);
+  EXPECT_NE(pg[0].find("\"slug\" varchar(40) NOT NULL UNIQUE"), std::string::npos);
+  EXPECT_NE(pg[0].find("\"display_label\" varchar(80) NOT NULL"), std::string::npos);
+  EXPECT_NE(pg[0].find("UNIQUE (\"display_label\", \"kind\")"), std::string::npos);
+  // Conditions in DDL are literals (DDL takes no parameters), quoted by the dialect.
+  EXPECT_EQ(
+      pg[1],
+      "CREATE INDEX IF NOT EXISTS \"tag_featured_label\" ON \"tag\" (\"display_label\") WHERE "
+      "(\"featured\" = TRUE AND \"slug\" LIKE 'it''s%')");
+  const auto lite = create_table_sql(meta<tagging::Tag>(), dialect("lite"));
+  EXPECT_NE(lite[1].find("WHERE (\"featured\" = 1 AND \"slug\" GLOB 'it''s*')"), std::string::npos);
+  // MariaDB has no partial indexes: a required one is an error naming it.
+  EXPECT_THROW(create_table_sql(meta<tagging::Tag>(), dialect("my")), NotSupportedError);
+}
 }  // namespace

@@ -8,6 +8,7 @@
 //   quarry::remove(s);             // DELETE (or the model's on_remove(), e.g. a soft delete)
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,24 @@ template <Model T>
 void refresh_from_db(T& obj, const std::vector<std::string>& fields = {},
                      const std::string& alias = "default") {
   detail::refresh(meta<T>(), &obj, alias, fields);
+}
+
+// The member, read from the database first if only() or defer() left it out (one query,
+// in the query log). Needs a ModelState in the model; without one it is the member.
+template <Model T, class M>
+M& loaded(T& obj, M T::*member) {
+  const ModelMeta& m = meta<T>();
+  if (ModelState* st = m.state_of(&obj); st && !st->deferred.empty()) {
+    for (const auto& f : m.fields()) {
+      auto* bound = dynamic_cast<const detail::MemberField<T, M>*>(f.get());
+      if (!bound || bound->member() != member) continue;
+      if (std::find(st->deferred.begin(), st->deferred.end(), f->name()) != st->deferred.end()) {
+        detail::refresh(m, &obj, st->db.empty() ? "default" : st->db, {f->name()});
+      }
+      break;
+    }
+  }
+  return obj.*member;
 }
 
 }  // namespace quarry

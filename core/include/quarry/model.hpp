@@ -43,6 +43,16 @@
 
 namespace quarry {
 
+// Django's Model._state: what quarry knows about one object. A model that declares a
+// member of this type (m.state(&T::state)) gets deferred loading: fields left out by
+// only() or defer() are read on first touch through quarry::loaded(), and save() writes
+// only the fields that were loaded, so a partial object never overwrites a full row.
+struct ModelState {
+  std::string db;                     // the alias it was read from or saved to
+  bool adding = true;                 // not yet in the database
+  std::vector<std::string> deferred;  // fields not read yet
+};
+
 // Django's FieldError: a name that is not a field, or a lookup a field does not have.
 class FieldError : public Error {
  public:
@@ -172,6 +182,9 @@ class ModelMeta {
 
   // Set by the declaration; used by quarry::remove() on one object (soft delete).
   const std::function<void(void*)>& delete_hook() const { return delete_hook_; }
+  // The object's ModelState, or nullptr when the model declares none.
+  ModelState* state_of(void* obj) const { return state_ ? state_(obj) : nullptr; }
+  bool has_state() const { return static_cast<bool>(state_); }
 
   // Internal: the declaration fills these in, then finish() checks them.
   void set_table(std::string t) { table_ = std::move(t); }
@@ -182,6 +195,7 @@ class ModelMeta {
   void add_check(CheckConstraint c) { checks_.push_back(std::move(c)); }
   void add_slot(Slot s) { slots_.push_back(std::move(s)); }
   void set_delete_hook(std::function<void(void*)> f) { delete_hook_ = std::move(f); }
+  void set_state(std::function<ModelState*(void*)> f) { state_ = std::move(f); }
   void finish();
 
  private:
@@ -199,6 +213,7 @@ class ModelMeta {
   std::vector<CheckConstraint> checks_;
   std::vector<Slot> slots_;
   std::function<void(void*)> delete_hook_;
+  std::function<ModelState*(void*)> state_;
 };
 
 namespace detail {
@@ -266,6 +281,7 @@ class MemberField final : public Field {
     const quarry_value raw = v.to_abi(scratch);
     load(obj, ValueRef(raw));
   }
+  M T::*member() const { return member_; }
   void load(void* obj, ValueRef v) const override {
     M& m = static_cast<T*>(obj)->*member_;
     ValueTraits<M>::read(v, m);
@@ -333,6 +349,11 @@ class ModelDef {
     meta_.add_slot({std::move(name), [member](void* obj, ValueRef v) {
                       ValueTraits<M>::read(v, static_cast<T*>(obj)->*member);
                     }});
+    return *this;
+  }
+  // The object's ModelState member (see ModelState).
+  ModelDef& state(ModelState T::*member) {
+    meta_.set_state([member](void* obj) { return &(static_cast<T*>(obj)->*member); });
     return *this;
   }
   // What quarry::remove(obj) does instead of DELETE (the soft-delete pattern).

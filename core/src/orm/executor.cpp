@@ -1,5 +1,7 @@
 // Running compiled queries: on the thread's atomic block's connection for the alias, or
 // on one from the pool.
+#include <algorithm>
+
 #include "orm/compiler.hpp"
 #include "quarry/database.hpp"
 #include "quarry/queryset.hpp"
@@ -22,13 +24,26 @@ Value as_kind(ValueRef raw, std::optional<FieldKind> kind) {
 
 struct Cursor::State {
   Lease lease;  // declared first: the result below must go before the connection
+  const ModelMeta* model;
+  std::string alias;
+  std::vector<std::string> deferred;  // the model's fields this query does not read
   Compiled compiled;
   std::shared_ptr<const std::vector<std::string>> names;
   std::vector<const ModelMeta::Slot*> slots;  // per extra column, or null
   ResultSet rs;
 
   State(const Query& q, Compiled c)
-      : lease(q.alias), compiled(std::move(c)), rs(lease->query(compiled.sql, compiled.params)) {
+      : lease(q.alias),
+        model(q.model),
+        alias(q.alias),
+        compiled(std::move(c)),
+        rs(lease->query(compiled.sql, compiled.params)) {
+    for (const auto& f : q.model->fields()) {
+      if (std::find(compiled.fields.begin(), compiled.fields.end(), f.get()) ==
+          compiled.fields.end()) {
+        deferred.push_back(f->name());
+      }
+    }
     auto n = std::make_shared<std::vector<std::string>>();
     for (const auto& e : compiled.extras) {
       n->push_back(e.name);
@@ -68,6 +83,11 @@ void Cursor::load(void* obj, Record* extra) const {
     } catch (const ValueError& e) {
       throw ValueError(fields[i]->model().name() + "." + fields[i]->name() + ": " + e.message());
     }
+  }
+  if (ModelState* st = s_->model->state_of(obj)) {
+    st->db = s_->alias;
+    st->adding = false;
+    st->deferred = s_->deferred;
   }
   const std::size_t base = fields.size();
   std::vector<Value> values;

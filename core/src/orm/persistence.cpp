@@ -80,14 +80,37 @@ void insert(const ModelMeta& m, void* obj, Connection& conn) {
 }  // namespace
 
 void save(const ModelMeta& m, void* obj, const std::string& alias,
-          const std::vector<std::string>& update_fields) {
-  for (const auto& n : update_fields) m.field(n);
+          const std::vector<std::string>& given_fields) {
+  for (const auto& n : given_fields) m.field(n);
+  ModelState* st = m.state_of(obj);
+  // A partly loaded object writes only what was loaded.
+  std::vector<std::string> update_fields = given_fields;
+  if (update_fields.empty() && st && !st->adding && !st->deferred.empty()) {
+    for (const auto& f : m.fields()) {
+      if (std::find(st->deferred.begin(), st->deferred.end(), f->name()) == st->deferred.end()) {
+        update_fields.push_back(f->name());
+      }
+    }
+  }
+  const bool had_default_key = m.pk().spec().has_default() && unset(m.pk().get(obj));
   default_pk(m, obj);
   const Field& pk = m.pk();
   Lease lease(alias);
   Connection& conn = *lease;
   const Value key = pk.get(obj);
-  if (!unset(key)) {
+  struct MarkSaved {
+    ModelState* st;
+    const std::string& alias;
+    bool done = false;
+    ~MarkSaved() {
+      if (st && done) {
+        st->adding = false;
+        st->db = alias;
+      }
+    }
+  } mark{st, alias};
+  // A key the object just got from its default is new: no UPDATE to try (as Django).
+  if (!unset(key) && !(had_default_key && (!st || st->adding))) {
     stamp(m, obj, false);
     std::vector<std::pair<std::string, Expr>> assignments;
     for (const auto& f : m.fields()) {
@@ -102,7 +125,10 @@ void save(const ModelMeta& m, void* obj, const std::string& alias,
       Query q(m);
       q.where.push_back(Q("pk", key).ptr());
       const Compiled c = compile_update(q, conn.dialect(), assignments);
-      if (conn.execute(c.sql, c.params) > 0) return;
+      if (conn.execute(c.sql, c.params) > 0) {
+        mark.done = true;
+        return;
+      }
     }
     if (!update_fields.empty()) {
       throw DatabaseError("Save with update_fields did not affect any rows.");
@@ -112,11 +138,15 @@ void save(const ModelMeta& m, void* obj, const std::string& alias,
       Query q(m);
       q.where.push_back(Q("pk", key).ptr());
       const Compiled c = compile_exists(q, conn.dialect());
-      if (conn.query(c.sql, c.params).next()) return;
+      if (conn.query(c.sql, c.params).next()) {
+        mark.done = true;
+        return;
+      }
     }
   }
   stamp(m, obj, true);
   insert(m, obj, conn);
+  mark.done = true;
 }
 
 int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias) {
@@ -135,6 +165,7 @@ int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias) {
   const Compiled c = compile_delete(q, lease->dialect());
   const int64_t n = lease->execute(c.sql, c.params);
   if (m.pk().auto_increment()) m.pk().set(obj, Value(int64_t{0}));
+  if (ModelState* st = m.state_of(obj)) st->adding = true;
   return n;
 }
 
@@ -259,9 +290,19 @@ void refresh(const ModelMeta& m, void* obj, const std::string& alias,
   q->where.push_back(Q("pk", m.pk().get(obj)).ptr());
   for (const auto& n : fields) m.field(n);
   q->only_fields = fields;
+  ModelState* st = m.state_of(obj);
+  const std::vector<std::string> deferred_before = st ? st->deferred : std::vector<std::string>{};
   Cursor c(*q);
   if (!c.next()) throw DoesNotExist(m.name());
   c.load(obj, nullptr);
+  if (st) {  // what was deferred, less what was just read
+    st->deferred.clear();
+    for (const auto& d : deferred_before) {
+      if (!fields.empty() && std::find(fields.begin(), fields.end(), d) == fields.end()) {
+        st->deferred.push_back(d);
+      }
+    }
+  }
 }
 
 }  // namespace quarry::detail

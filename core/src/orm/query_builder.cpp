@@ -137,6 +137,13 @@ QueryPtr with_values(const Query& q, std::vector<std::string> names) {
 }
 
 QueryPtr with_fields(const Query& q, std::vector<std::string> names, bool defer) {
+  if (!q.model->has_state()) {
+    // Without per-object state a partly loaded object could be saved over a full row.
+    throw ImproperlyConfigured(
+        std::string(defer ? "defer()" : "only()") + " needs " + q.model->name() +
+        " to declare a quarry::ModelState member (m.state(&" + q.model->name() +
+        "::state)), so that save() knows which fields were loaded");
+  }
   for (const auto& n : names) q.model->field(n);
   auto c = copy(q);
   auto& list = defer ? c->defer_fields : c->only_fields;

@@ -1,0 +1,152 @@
+// Model declarations are checked when first used, with messages naming what is wrong;
+// the schema follows every option.
+#include <gtest/gtest.h>
+
+#include "quarry/quarry.hpp"
+
+using namespace quarry;
+
+namespace bad {
+struct TwoOnOneColumn {
+  int64_t id = 0;
+  std::string a, b;
+};
+inline void quarry_model(ModelDef<TwoOnOneColumn>& m) {
+  m.field("id", &TwoOnOneColumn::id, BigAutoField());
+  m.field("a", &TwoOnOneColumn::a, CharField(10).db_column("x"));
+  m.field("b", &TwoOnOneColumn::b, CharField(10).db_column("x"));
+}
+struct DecimalWithoutDigits {
+  int64_t id = 0;
+  Decimal d{};
+};
+inline void quarry_model(ModelDef<DecimalWithoutDigits>& m) {
+  m.field("id", &DecimalWithoutDigits::id, AutoField());
+  m.field("d", &DecimalWithoutDigits::d, DecimalField());
+}
+struct NoKey {
+  std::string name;
+};
+inline void quarry_model(ModelDef<NoKey>& m) {
+  m.field("name", &NoKey::name, CharField(5));
+}
+struct TwoKeys {
+  int64_t a = 0, b = 0;
+};
+inline void quarry_model(ModelDef<TwoKeys>& m) {
+  m.field("a", &TwoKeys::a, BigAutoField());
+  m.field("b", &TwoKeys::b, BigIntegerField().primary_key());
+}
+struct NoMaxLength {
+  int64_t id = 0;
+  std::string s;
+};
+inline void quarry_model(ModelDef<NoMaxLength>& m) {
+  m.field("id", &NoMaxLength::id, AutoField());
+  m.field("s", &NoMaxLength::s, CharField());
+}
+struct WrongMember {
+  int64_t id = 0;
+  int count = 0;
+};
+inline void quarry_model(ModelDef<WrongMember>& m) {
+  m.field("id", &WrongMember::id, AutoField());
+  m.field("count", &WrongMember::count, CharField(5));
+}
+struct BadOrdering {
+  int64_t id = 0;
+};
+inline void quarry_model(ModelDef<BadOrdering>& m) {
+  m.field("id", &BadOrdering::id, AutoField());
+  m.ordering({"-nope"});
+}
+struct BadName {
+  int64_t id = 0;
+  int x = 0;
+};
+inline void quarry_model(ModelDef<BadName>& m) {
+  m.field("id", &BadName::id, AutoField());
+  m.field("a__b", &BadName::x, IntegerField());
+}
+struct BadDefault {
+  int64_t id = 0;
+  int x = 0;
+};
+inline void quarry_model(ModelDef<BadDefault>& m) {
+  m.field("id", &BadDefault::id, AutoField());
+  m.field("x", &BadDefault::x, IntegerField().default_value("many"));
+}
+}  // namespace bad
+
+namespace good {
+struct Tag {
+  int64_t id = 0;
+  std::string slug;
+  std::string label;
+  std::optional<std::string> kind;
+  bool featured = false;
+};
+inline void quarry_model(ModelDef<Tag>& m) {
+  m.table("tag");
+  m.field("id", &Tag::id, BigAutoField());
+  m.field("slug", &Tag::slug, CharField(40).unique());
+  m.field("label", &Tag::label, CharField(80).db_column("display_label"));
+  m.field("kind", &Tag::kind, CharField(10).choices({{"a", "Alpha"}, {"b", "Beta"}}));
+  m.field("featured", &Tag::featured, BooleanField());
+  m.unique_together({"label", "kind"});
+  m.index(Index({"label"}).name("tag_featured_label").condition(Q("featured", true)).optional());
+  m.index(Index({"kind", "-label"}).unique().name("tag_kind_label_uniq"));
+}
+}  // namespace good
+
+namespace {
+
+std::string error_of(auto&& f) {
+  try {
+    f();
+  } catch (const ImproperlyConfigured& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(ModelDeclaration, IsCheckedWithClearMessages) {
+  EXPECT_EQ(error_of([] { meta<bad::TwoOnOneColumn>(); }),
+            "model TwoOnOneColumn: two fields use the column 'x'");
+  EXPECT_EQ(error_of([] { meta<bad::DecimalWithoutDigits>(); }),
+            "model DecimalWithoutDigits: DecimalField 'd' needs max_digits and decimal_places: "
+            "DecimalField(10, 2)");
+  EXPECT_EQ(
+      error_of([] { meta<bad::NoKey>(); }),
+      "model NoKey: has no primary key: declare an AutoField or BigAutoField, or mark a field "
+      "primary_key()");
+  EXPECT_EQ(error_of([] { meta<bad::TwoKeys>(); }),
+            "model TwoKeys: has two primary keys, 'a' and 'b'");
+  EXPECT_EQ(error_of([] { meta<bad::NoMaxLength>(); }),
+            "model NoMaxLength: CharField 's' needs a max_length: CharField(100)");
+  EXPECT_EQ(error_of([] { meta<bad::WrongMember>(); }),
+            "model WrongMember: field 'count' is a CharField, but its member is a int");
+  EXPECT_EQ(error_of([] { meta<bad::BadOrdering>(); }),
+            "model BadOrdering: ordering names 'nope', which is not a field; the fields are: id");
+  EXPECT_NE(error_of([] { meta<bad::BadName>(); }).find("'a__b' is not a valid field name"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { meta<bad::BadDefault>(); }).find("has a default that does not fit it"),
+            std::string::npos);
+  // A failed declaration stays failed, with the same message, on every use.
+  EXPECT_EQ(error_of([] { meta<bad::NoKey>(); }), error_of([] { meta<bad::NoKey>(); }));
+}
+
+TEST(ModelDeclaration, KnowsItsFields) {
+  const ModelMeta& m = meta<good::Tag>();
+  EXPECT_EQ(m.name(), "Tag");
+  EXPECT_EQ(m.table(), "tag");
+  EXPECT_EQ(m.pk().name(), "id");
+  EXPECT_EQ(m.find("pk"), &m.pk());
+  EXPECT_EQ(m.field("label").column(), "display_label");
+  EXPECT_TRUE(m.field("kind").null()) << "std::optional member";
+  EXPECT_FALSE(m.field("slug").null());
+  EXPECT_EQ(m.field("kind").spec().choice_list().at(1).second, "Beta");
+  EXPECT_THROW(m.field("nope"), FieldError);
+}
+
+}  // namespace
