@@ -7,11 +7,11 @@
 namespace quarry::test {
 namespace {
 
-using app::Note;
-using app::Order;
-using app::Product;
-using app::Student;
-using app::User;
+using seed::Note;
+using seed::Order;
+using seed::Product;
+using seed::Student;
+using seed::User;
 
 class Aggregates : public OrmTest {
  protected:
@@ -153,12 +153,12 @@ TEST_F(Managers, CustomQuerySetMethodsChain) {
 
 TEST_F(Managers, MultiTenancy) {
   for (int64_t t : {1, 1, 2}) Note::all_objects().create({{"tenant_id", t}, {"text", "note"}});
-  app::current_tenant() = 1;
+  seed::current_tenant() = 1;
   EXPECT_EQ(Note::objects().count(), 2);
-  app::current_tenant() = 2;
+  seed::current_tenant() = 2;
   EXPECT_EQ(Note::objects().count(), 1);
   EXPECT_EQ(Note::objects().for_tenant(1).count(), 0) << "scoped first, then narrowed";
-  app::current_tenant().reset();
+  seed::current_tenant().reset();
   EXPECT_EQ(Note::objects().count(), 0) << "no tenant, no rows";
   EXPECT_EQ(Note::all_objects().count(), 3);
 }

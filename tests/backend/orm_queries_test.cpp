@@ -9,7 +9,7 @@
 namespace quarry::test {
 namespace {
 
-using app::Student;
+using seed::Student;
 
 std::vector<Student> students() {
   auto s = [](std::string name, std::string course, double gpa, int marks, int extra,
@@ -362,7 +362,7 @@ TEST_F(Queries, SectionEightThreeOnlyAndDefer) {
   EXPECT_EQ(d.gpa, 3.4);
   EXPECT_EQ(d.state.deferred, (std::vector<std::string>{"marks", "nickname"}));
   // A model without a ModelState cannot defer: a save could overwrite a row.
-  EXPECT_THROW(objects<app::Product>().only({"name"}), ImproperlyConfigured);
+  EXPECT_THROW(objects<seed::Product>().only({"name"}), ImproperlyConfigured);
 }
 
 TEST_F(Queries, SectionEightFourExistsRunsOneCheapQuery) {

@@ -7,9 +7,9 @@
 namespace quarry::test {
 namespace {
 
-using app::Order;
-using app::Product;
-using app::Student;
+using seed::Order;
+using seed::Product;
+using seed::Student;
 
 class Writes : public OrmTest {};
 
@@ -312,6 +312,31 @@ TEST_F(Schema, UniqueTogetherIsEnforced) {
   EXPECT_THROW(objects<catalog::Tag>().create({{"slug", "a"}, {"label", "M"}, {"kind", "z"}}),
                UniqueViolation);
   EXPECT_EQ(objects<catalog::Tag>().count(), 2);
+}
+
+}  // namespace
+}  // namespace quarry::test
+
+namespace quarry::test {
+namespace {
+
+class Decimals : public OrmTest {};
+
+TEST_F(Decimals, ComeBackAtTheFieldsPlacesEverywhere) {
+  // SQLite keeps 49.9 as a REAL; Django quantises DecimalField values to their places
+  // when they are read, and so does quarry, whichever way they are read.
+  objects<seed::Product>().create({{"name", "a"}, {"price", Decimal("49.9")}});
+  objects<seed::Product>().create({{"name", "b"}, {"price", Decimal("0.1")}});
+  EXPECT_EQ(objects<seed::Product>().get("name", "a").price.to_string(), "49.90");
+  EXPECT_EQ(
+      objects<seed::Product>().filter("name", "a").values_list<Decimal>("price")[0].to_string(),
+      "49.90");
+  EXPECT_EQ(objects<seed::Product>().filter("name", "a").values({"price"})[0]["price"].repr(),
+            "49.90");
+  const Record total =
+      objects<seed::Product>().aggregate({{"sum", Sum("price")}, {"max", Max("price")}});
+  EXPECT_EQ(total["sum"].repr(), "50.00");
+  EXPECT_EQ(total["max"].repr(), "49.90");
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 // (as an application's would), and the seed's models have fresh tables.
 #pragma once
 
+#include "seed/models.hpp"
 #include "support/backend.hpp"
-#include "support/models.hpp"
 
 namespace quarry::test {
 
@@ -13,12 +13,12 @@ class OrmTest : public ::testing::Test {
     if (!require_backend()) return;
     configure(Config::parse("databases:\n  default:\n    url: \"" + backend_url() + "\"\n",
                             "<orm test config>"));
-    drop_tables<app::Student, app::Product, app::User, app::Order, app::Note>();
-    create_tables<app::Student, app::Product, app::User, app::Order, app::Note>();
+    drop_tables<seed::Student, seed::Product, seed::User, seed::Order, seed::Note>();
+    create_tables<seed::Student, seed::Product, seed::User, seed::Order, seed::Note>();
     ready_ = true;
   }
   void TearDown() override {
-    if (ready_) drop_tables<app::Student, app::Product, app::User, app::Order, app::Note>();
+    if (ready_) drop_tables<seed::Student, seed::Product, seed::User, seed::Order, seed::Note>();
   }
   static bool is(const char* name) { return backend() == name; }
   Database& db() { return database(); }

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "orm/compiler.hpp"
-#include "support/models.hpp"
+#include "seed/models.hpp"
 
-using namespace app;
+using namespace seed;
 using quarry::detail::Query;
 
 namespace {

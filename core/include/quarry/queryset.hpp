@@ -113,6 +113,8 @@ class Cursor {
   void load(void* obj, Record* extra) const;
   Record record() const;
   Row row() const;
+  // The decimal places a column's values are rounded to, or -1.
+  int decimal_places(std::size_t column) const;
 
  private:
   struct State;
@@ -152,8 +154,16 @@ template <class... Ts>
 using first_t = typename first<Ts...>::type;
 
 template <class T>
-void read_tuple_element(const Row& r, std::size_t i, T& out) {
+void read_tuple_element(const Cursor& c, const Row& r, std::size_t i, T& out) {
   r.read(i, out);
+  if constexpr (std::is_same_v<T, Decimal> || std::is_same_v<T, std::optional<Decimal>>) {
+    const int places = c.decimal_places(i);
+    if constexpr (std::is_same_v<T, Decimal>) {
+      if (places >= 0) fit_decimal(out, places);
+    } else {
+      if (places >= 0 && out) fit_decimal(*out, places);
+    }
+  }
 }
 
 }  // namespace detail
@@ -499,11 +509,11 @@ class ValuesListQuerySet : public BasicQuerySet<T, ValuesListQuerySet<T, RowT>, 
       std::apply(
           [&](auto&... e) {
             std::size_t i = 0;
-            (detail::read_tuple_element(r, i++, e), ...);
+            (detail::read_tuple_element(c, r, i++, e), ...);
           },
           out);
     } else {
-      r.read(0, out);
+      detail::read_tuple_element(c, r, 0, out);
     }
     return out;
   }

@@ -499,7 +499,7 @@ void Compiler::select(Compiled& out, bool with_order) {
     const auto k = expr(e.node());
     w_.add(" AS ");
     w_.quoted(name);
-    out.extras.push_back({name, k});
+    out.extras.push_back({name, k, decimal_places_of(q_, e.node())});
     annotation_kinds_[name] = k;
     plain.push_back(!contains_aggregate(e.node()));
   };
@@ -530,8 +530,12 @@ void Compiler::select(Compiled& out, bool with_order) {
         continue;
       }
       comma();
-      const auto k = reference(resolve_ref(q_, name));
-      out.extras.push_back({name, k});
+      const Resolved r = resolve_ref(q_, name);
+      const auto k = reference(r);
+      const int places = r.field && r.transforms.empty() && r.field->kind() == FieldKind::Decimal
+                             ? r.field->spec().decimal_places()
+                             : -1;
+      out.extras.push_back({name, k, places});
       plain.push_back(true);
     }
   }
@@ -770,7 +774,7 @@ Compiled compile_aggregate(const Query& q, const Dialect& d,
     const auto k = outer.expr(aggregates[i].second.node());
     w.add(" AS ");
     w.quoted(aggregates[i].first);
-    c.extras.push_back({aggregates[i].first, k});
+    c.extras.push_back({aggregates[i].first, k, decimal_places_of(q, aggregates[i].second.node())});
   }
   w.add(" FROM ");
   if (wrap) {
@@ -904,6 +908,23 @@ std::string compile_ddl_condition(const ModelMeta& m, const Dialect& d, const Q&
   SqlWriter w(d, /*inline_literals=*/true);
   Compiler(q, w, "").condition(cond.node());
   return w.sql;
+}
+
+int decimal_places_of(const Query& q, const ExprNode& e) {
+  if (e.output) return e.output->kind() == FieldKind::Decimal ? e.output->decimal_places() : -1;
+  if (e.kind == ExprNode::Kind::Field) {
+    if (q.annotation(e.path)) return decimal_places_of(q, q.annotation(e.path)->node());
+    const Resolved r = resolve_ref(q, e.path);
+    if (r.field && r.transforms.empty() && r.field->kind() == FieldKind::Decimal) {
+      return r.field->spec().decimal_places();
+    }
+    return -1;
+  }
+  if (e.kind == ExprNode::Kind::Aggregate &&
+      (e.func == "SUM" || e.func == "MAX" || e.func == "MIN") && !e.star) {
+    return decimal_places_of(q, *e.args[0]);
+  }
+  return -1;
 }
 
 std::string default_alias(const Expr& aggregate) {

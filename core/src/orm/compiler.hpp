@@ -20,7 +20,12 @@ namespace quarry::detail {
 struct OutputColumn {
   std::string name;
   std::optional<FieldKind> kind;  // what the raw value is converted to; none: as it comes
+  int decimal_places = -1;        // a decimal is rounded to these places (a DecimalField's)
 };
+
+// The places of the DecimalField an expression reads (directly, or through SUM, MAX,
+// MIN, or a declared output), or -1.
+int decimal_places_of(const Query& q, const ExprNode& e);
 
 struct Compiled {
   std::string sql;

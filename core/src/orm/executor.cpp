@@ -13,11 +13,18 @@ const Dialect& dialect_for(const Query& q) {
   return database(q.alias).dialect();
 }
 
-// A raw column as the kind the compiler said it is (SQLite's text dates as DateTime).
-Value as_kind(ValueRef raw, std::optional<FieldKind> kind) {
+// A raw column as the kind the compiler said it is (SQLite's text dates as DateTime),
+// a decimal rounded to its field's places as Django does.
+Value as_kind(ValueRef raw, const OutputColumn& col) {
   Value v = read_as<Value>(raw);
-  if (!kind || v.is_null()) return v;
-  return v.convert_to(value_type(*kind));
+  if (!col.kind || v.is_null()) return v;
+  v = v.convert_to(value_type(*col.kind));
+  if (col.decimal_places >= 0 && v.type() == ValueType::Decimal) {
+    Decimal d = *v.get_if<Decimal>();
+    fit_decimal(d, col.decimal_places);
+    v = Value(d);
+  }
+  return v;
 }
 
 }  // namespace
@@ -74,6 +81,16 @@ Row Cursor::row() const {
   return s_->rs.row();
 }
 
+int Cursor::decimal_places(std::size_t column) const {
+  const std::size_t base = s_->compiled.fields.size();
+  if (column < base) {
+    const Field* f = s_->compiled.fields[column];
+    return f->kind() == FieldKind::Decimal ? f->spec().decimal_places() : -1;
+  }
+  const std::size_t k = column - base;
+  return k < s_->compiled.extras.size() ? s_->compiled.extras[k].decimal_places : -1;
+}
+
 void Cursor::load(void* obj, Record* extra) const {
   const Row r = s_->rs.row();
   const auto& fields = s_->compiled.fields;
@@ -93,7 +110,7 @@ void Cursor::load(void* obj, Record* extra) const {
   std::vector<Value> values;
   for (std::size_t k = 0; k < s_->slots.size(); ++k) {
     if (s_->slots[k]) s_->slots[k]->load(obj, r[base + k]);
-    if (extra) values.push_back(as_kind(r[base + k], s_->compiled.extras[k].kind));
+    if (extra) values.push_back(as_kind(r[base + k], s_->compiled.extras[k]));
   }
   if (extra) *extra = Record(s_->names, std::move(values));
 }
@@ -104,7 +121,7 @@ Record Cursor::record() const {
   std::vector<Value> values;
   values.reserve(s_->compiled.extras.size());
   for (std::size_t k = 0; k < s_->compiled.extras.size(); ++k) {
-    values.push_back(as_kind(r[base + k], s_->compiled.extras[k].kind));
+    values.push_back(as_kind(r[base + k], s_->compiled.extras[k]));
   }
   return Record(s_->names, std::move(values));
 }
@@ -152,7 +169,7 @@ Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>
   const Row r = rs.row();
   for (std::size_t i = 0; i < c.extras.size(); ++i) {
     names->push_back(c.extras[i].name);
-    values.push_back(as_kind(r[i], c.extras[i].kind));
+    values.push_back(as_kind(r[i], c.extras[i]));
   }
   return Record(std::move(names), std::move(values));
 }

@@ -1,6 +1,8 @@
-// The seed's models, declared once for the tests: Student (sections 1-3, 6-9), and the
-// Manager document's Product, User (soft delete), Order (aggregations) and tenant-scoped
-// Note (multi-tenancy).
+// The seed guide's models in C++, declared once for the seed tour, the full working
+// example and the tests: Student (sections 1-3 and 6-9), and the Manager document's
+// Product with its QuerySet and Manager (sections 4-7 and 12), User (8.1, soft delete),
+// Order (8.2, aggregations; advanced 4, indexes), the search manager (8.3) and
+// tenant-scoped Note (8.4, multi-tenancy).
 #pragma once
 
 #include <optional>
@@ -8,7 +10,7 @@
 
 #include "quarry/quarry.hpp"
 
-namespace app {
+namespace seed {
 
 using namespace quarry;
 
@@ -207,4 +209,4 @@ inline TenantManager Note::objects() {
   return {};
 }
 
-}  // namespace app
+}  // namespace seed

@@ -1,0 +1,18 @@
+// The parts of the seed tour, one per part of the seed guide.
+#pragma once
+
+#include "tour.hpp"
+
+namespace tour {
+
+// Tables and sample rows for every seed model, on the configured database.
+void setup(Tour& t);
+// "Django ORM Internals & Query Optimization", sections 1-3 and 6-8.
+void basics(Tour& t);
+// "Advanced Django ORM & Database Optimization Topics" that quarry runs so far.
+void advanced(Tour& t);
+// "Technical Documentation: Django models.Manager", sections 3-8 and 12.
+void managers(Tour& t);
+void teardown(Tour& t);
+
+}  // namespace tour
