@@ -179,6 +179,12 @@ void Result::bind_columns(bool sized_by_max_length) {
     MYSQL_BIND& b = binds_[i];
     c.is_null = c.error = 0;
     c.length = 0;
+    // Numbers and times have a buffer of their own type; text and bytes a growable one.
+    auto fixed = [&](Column::Kind kind, enum_field_types type, void* buffer) {
+      c.kind = kind;
+      b.buffer_type = type;
+      b.buffer = buffer;
+    };
     auto as_buffer = [&](Column::Kind kind) {
       c.kind = kind;
       const unsigned long size =
@@ -195,33 +201,23 @@ void Result::bind_columns(bool sized_by_max_length) {
       case MYSQL_TYPE_INT24:
       case MYSQL_TYPE_LONGLONG:
       case MYSQL_TYPE_YEAR:
-        c.kind = (f.flags & UNSIGNED_FLAG) ? Column::UInt : Column::Int;
-        b.buffer_type = MYSQL_TYPE_LONGLONG;
-        b.buffer = &c.i;
+        fixed((f.flags & UNSIGNED_FLAG) ? Column::UInt : Column::Int, MYSQL_TYPE_LONGLONG, &c.i);
         b.is_unsigned = (f.flags & UNSIGNED_FLAG) ? 1 : 0;
         break;
       case MYSQL_TYPE_FLOAT:
       case MYSQL_TYPE_DOUBLE:
-        c.kind = Column::Double;
-        b.buffer_type = MYSQL_TYPE_DOUBLE;
-        b.buffer = &c.d;
+        fixed(Column::Double, MYSQL_TYPE_DOUBLE, &c.d);
         break;
       case MYSQL_TYPE_DATE:
       case MYSQL_TYPE_NEWDATE:
-        c.kind = Column::Date;
-        b.buffer_type = MYSQL_TYPE_DATE;
-        b.buffer = &c.time;
+        fixed(Column::Date, MYSQL_TYPE_DATE, &c.time);
         break;
       case MYSQL_TYPE_TIME:
-        c.kind = Column::Time;
-        b.buffer_type = MYSQL_TYPE_TIME;
-        b.buffer = &c.time;
+        fixed(Column::Time, MYSQL_TYPE_TIME, &c.time);
         break;
       case MYSQL_TYPE_DATETIME:
       case MYSQL_TYPE_TIMESTAMP:
-        c.kind = Column::DateTime;
-        b.buffer_type = MYSQL_TYPE_DATETIME;
-        b.buffer = &c.time;
+        fixed(Column::DateTime, MYSQL_TYPE_DATETIME, &c.time);
         break;
       case MYSQL_TYPE_DECIMAL:
       case MYSQL_TYPE_NEWDECIMAL:

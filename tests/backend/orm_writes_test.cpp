@@ -3,6 +3,7 @@
 #include <set>
 
 #include "support/orm_fixture.hpp"
+#include "support/tag_model.hpp"
 
 namespace quarry::test {
 namespace {
@@ -233,42 +234,20 @@ TEST_F(Writes, CheckConstraintsAreEnforced) {
 }  // namespace
 }  // namespace quarry::test
 
-namespace catalog {
-using namespace quarry;
-struct Tag {
-  int64_t id = 0;
-  std::string slug{};
-  std::string label{};
-  std::optional<std::string> kind{};
-  bool featured = false;
-};
-inline void quarry_model(ModelDef<Tag>& m) {
-  m.table("qt_tag");
-  m.field("id", &Tag::id, BigAutoField());
-  m.field("slug", &Tag::slug, CharField(40).unique());
-  m.field("label", &Tag::label, CharField(80).db_column("display_label"));
-  m.field("kind", &Tag::kind, CharField(10));
-  m.field("featured", &Tag::featured, BooleanField());
-  m.unique_together({"label", "kind"});
-  m.index(Index({"label"}).name("qt_tag_featured").condition(Q("featured", true)).optional());
-  m.index(Index({"kind", "-slug"}).unique().name("qt_tag_kind_slug"));
-}
-}  // namespace catalog
-
 namespace quarry::test {
 namespace {
 
 class Schema : public OrmTest {
  protected:
   void TearDown() override {
-    if (ready_) drop_tables<catalog::Tag>();
+    if (ready_) drop_tables<Tag>();
     OrmTest::TearDown();
   }
 };
 
 TEST_F(Schema, EveryDeclaredIndexIsInTheCatalog) {
-  create_tables<catalog::Tag>();
-  create_tables<catalog::Tag>();  // idempotent
+  create_tables<Tag>();
+  create_tables<Tag>();  // idempotent
   auto conn = database().acquire();
   const auto indexes = table_indexes(*conn, "qt_tag");
   auto by_name = [&](const std::string& n) -> const IndexInfo* {
@@ -304,14 +283,14 @@ TEST_F(Schema, EveryDeclaredIndexIsInTheCatalog) {
 }
 
 TEST_F(Schema, UniqueTogetherIsEnforced) {
-  create_tables<catalog::Tag>();
-  objects<catalog::Tag>().create({{"slug", "a"}, {"label", "L"}, {"kind", "x"}});
-  objects<catalog::Tag>().create({{"slug", "b"}, {"label", "L"}, {"kind", "y"}});
-  EXPECT_THROW(objects<catalog::Tag>().create({{"slug", "c"}, {"label", "L"}, {"kind", "x"}}),
+  create_tables<Tag>();
+  objects<Tag>().create({{"slug", "a"}, {"label", "L"}, {"kind", "x"}});
+  objects<Tag>().create({{"slug", "b"}, {"label", "L"}, {"kind", "y"}});
+  EXPECT_THROW(objects<Tag>().create({{"slug", "c"}, {"label", "L"}, {"kind", "x"}}),
                IntegrityError);
-  EXPECT_THROW(objects<catalog::Tag>().create({{"slug", "a"}, {"label", "M"}, {"kind", "z"}}),
+  EXPECT_THROW(objects<Tag>().create({{"slug", "a"}, {"label", "M"}, {"kind", "z"}}),
                UniqueViolation);
-  EXPECT_EQ(objects<catalog::Tag>().count(), 2);
+  EXPECT_EQ(objects<Tag>().count(), 2);
 }
 
 }  // namespace

@@ -5,17 +5,13 @@
 
 #include "quarry/config.hpp"
 #include "quarry/errors.hpp"
+#include "support/errors.hpp"
 
 using namespace quarry;
 
 namespace {
 std::string error_of(const std::string& yaml, const std::string& source = "app.yaml") {
-  try {
-    Config::parse(yaml, source);
-  } catch (const ImproperlyConfigured& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return quarry::test::error_of<ImproperlyConfigured>([&] { Config::parse(yaml, source); });
 }
 }  // namespace
 

@@ -5,17 +5,13 @@
 #include "quarry/database.hpp"
 #include "quarry/engine.hpp"
 #include "quarry/errors.hpp"
+#include "support/errors.hpp"
 
 using namespace quarry;
 
 namespace {
 std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const ImproperlyConfigured& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return quarry::test::error_of<ImproperlyConfigured>(f);
 }
 }  // namespace
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "quarry/quarry.hpp"
+#include "support/errors.hpp"
+#include "support/tag_model.hpp"
 
 using namespace quarry;
 
@@ -78,36 +80,10 @@ inline void quarry_model(ModelDef<BadDefault>& m) {
 }
 }  // namespace bad
 
-namespace good {
-struct Tag {
-  int64_t id = 0;
-  std::string slug;
-  std::string label;
-  std::optional<std::string> kind;
-  bool featured = false;
-};
-inline void quarry_model(ModelDef<Tag>& m) {
-  m.table("tag");
-  m.field("id", &Tag::id, BigAutoField());
-  m.field("slug", &Tag::slug, CharField(40).unique());
-  m.field("label", &Tag::label, CharField(80).db_column("display_label"));
-  m.field("kind", &Tag::kind, CharField(10).choices({{"a", "Alpha"}, {"b", "Beta"}}));
-  m.field("featured", &Tag::featured, BooleanField());
-  m.unique_together({"label", "kind"});
-  m.index(Index({"label"}).name("tag_featured_label").condition(Q("featured", true)).optional());
-  m.index(Index({"kind", "-label"}).unique().name("tag_kind_label_uniq"));
-}
-}  // namespace good
-
 namespace {
 
 std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const ImproperlyConfigured& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return quarry::test::error_of<ImproperlyConfigured>(f);
 }
 
 TEST(ModelDeclaration, IsCheckedWithClearMessages) {
@@ -137,9 +113,9 @@ TEST(ModelDeclaration, IsCheckedWithClearMessages) {
 }
 
 TEST(ModelDeclaration, KnowsItsFields) {
-  const ModelMeta& m = meta<good::Tag>();
+  const ModelMeta& m = meta<quarry::test::Tag>();
   EXPECT_EQ(m.name(), "Tag");
-  EXPECT_EQ(m.table(), "tag");
+  EXPECT_EQ(m.table(), "qt_tag");
   EXPECT_EQ(m.pk().name(), "id");
   EXPECT_EQ(m.find("pk"), &m.pk());
   EXPECT_EQ(m.field("label").column(), "display_label");

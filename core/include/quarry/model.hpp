@@ -223,40 +223,28 @@ struct is_optional : std::false_type {};
 template <class M>
 struct is_optional<std::optional<M>> : std::true_type {};
 
-// Which C++ member types a field kind can be bound to.
+// The Value type a member of type M holds, if it is one quarry stores.
+template <class M>
+constexpr std::optional<ValueType> value_type_of() {
+  using V = std::remove_cvref_t<M>;
+  if constexpr (std::is_same_v<V, bool>) return ValueType::Bool;
+  if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) return ValueType::Int;
+  if constexpr (std::is_floating_point_v<V>) return ValueType::Double;
+  if constexpr (std::is_same_v<V, Decimal>) return ValueType::Decimal;
+  if constexpr (std::is_same_v<V, std::string>) return ValueType::Text;
+  if constexpr (std::is_same_v<V, Bytes>) return ValueType::Bytes;
+  if constexpr (std::is_same_v<V, Date>) return ValueType::Date;
+  if constexpr (std::is_same_v<V, Time>) return ValueType::Time;
+  if constexpr (std::is_same_v<V, DateTime>) return ValueType::DateTime;
+  if constexpr (std::is_same_v<V, Json>) return ValueType::Json;
+  if constexpr (std::is_same_v<V, Uuid>) return ValueType::Uuid;
+  return std::nullopt;
+}
+
+// Whether a field kind can be bound to a member of type M: they hold the same Value type.
 template <class M>
 bool member_fits(FieldKind kind) {
-  using V = std::remove_cvref_t<M>;
-  switch (kind) {
-    case FieldKind::Auto:
-    case FieldKind::BigAuto:
-    case FieldKind::SmallInteger:
-    case FieldKind::Integer:
-    case FieldKind::BigInteger:
-      return std::is_integral_v<V> && !std::is_same_v<V, bool>;
-    case FieldKind::Float:
-      return std::is_floating_point_v<V>;
-    case FieldKind::Decimal:
-      return std::is_same_v<V, Decimal>;
-    case FieldKind::Boolean:
-      return std::is_same_v<V, bool>;
-    case FieldKind::Char:
-    case FieldKind::Text:
-      return std::is_same_v<V, std::string>;
-    case FieldKind::Date:
-      return std::is_same_v<V, Date>;
-    case FieldKind::Time:
-      return std::is_same_v<V, Time>;
-    case FieldKind::DateTime:
-      return std::is_same_v<V, DateTime>;
-    case FieldKind::Json:
-      return std::is_same_v<V, Json>;
-    case FieldKind::Uuid:
-      return std::is_same_v<V, Uuid>;
-    case FieldKind::Binary:
-      return std::is_same_v<V, Bytes>;
-  }
-  return false;
+  return value_type_of<M>() == value_type(kind);
 }
 
 template <class M>
