@@ -141,6 +141,7 @@ struct Order {
   Decimal amount{};
   std::string status = "pending";
   DateTime created_at{};
+  DateTime updated_at{};
 
   static OrderManager objects();
 };
@@ -149,8 +150,11 @@ inline void quarry_model(ModelDef<Order>& m) {
   m.table("shop_order");
   m.field("id", &Order::id, BigAutoField());
   m.field("amount", &Order::amount, DecimalField(10, 2));
-  m.field("status", &Order::status, CharField(20).db_index());
+  m.field("status", &Order::status,
+          CharField(20).db_index().default_value("pending").choices(
+              {{"pending", "Pending"}, {"paid", "Paid"}, {"processed", "Processed"}}));
   m.field("created_at", &Order::created_at, DateTimeField().auto_now_add());
+  m.field("updated_at", &Order::updated_at, DateTimeField().auto_now());
   m.index(Index({"-created_at"}).name("order_latest_idx"));
 }
 

@@ -1,6 +1,7 @@
 // Writes through the query language: save, create, update with F and Case, delete,
 // the bulk operations, get_or_create and update_or_create, and schema creation.
 #include <set>
+#include <thread>
 
 #include "support/orm_fixture.hpp"
 #include "support/tag_model.hpp"
@@ -316,6 +317,95 @@ TEST_F(Decimals, ComeBackAtTheFieldsPlacesEverywhere) {
       objects<seed::Product>().aggregate({{"sum", Sum("price")}, {"max", Max("price")}});
   EXPECT_EQ(total["sum"].repr(), "50.00");
   EXPECT_EQ(total["max"].repr(), "49.90");
+}
+
+}  // namespace
+}  // namespace quarry::test
+
+namespace quarry::test {
+namespace {
+
+struct Ticket {
+  int64_t id = 0;
+  Uuid token{};
+  std::string state{};
+  int priority = 0;
+};
+inline void quarry_model(ModelDef<Ticket>& m) {
+  m.table("qt_ticket");
+  m.field("id", &Ticket::id, BigAutoField());
+  m.field("token", &Ticket::token, UUIDField().default_value([] { return Value(Uuid::v4()); }));
+  m.field("state", &Ticket::state, CharField(10).default_value("open"));
+  m.field("priority", &Ticket::priority, IntegerField().default_value(3));
+}
+
+class Defaults : public OrmTest {
+ protected:
+  void SetUp() override {
+    OrmTest::SetUp();
+    if (ready_) create_tables<Ticket>();
+  }
+  void TearDown() override {
+    if (ready_) drop_tables<Ticket>();
+    OrmTest::TearDown();
+  }
+};
+
+TEST_F(Defaults, DeclaredDefaultsApplyToObjectsQuarryMakes) {
+  const Ticket a = objects<Ticket>().create({{"priority", 1}});
+  EXPECT_EQ(a.state, "open");
+  EXPECT_EQ(a.priority, 1);
+  EXPECT_FALSE(a.token.is_nil());
+  const Ticket b = objects<Ticket>().create({});
+  EXPECT_NE(a.token, b.token) << "a callable default runs per object";
+  EXPECT_EQ(objects<Ticket>().get("pk", b.id).priority, 3);
+  Ticket c = make<Ticket>();
+  EXPECT_EQ(c.state, "open");
+  auto [d, created] = objects<Ticket>().get_or_create({{"state", "closed"}});
+  EXPECT_TRUE(created);
+  EXPECT_EQ(d.priority, 3);
+}
+
+TEST_F(Defaults, ChoicesDisplayTheirLabels) {
+  seed::Order o = seed::Order::objects().create({{"amount", 5}});
+  EXPECT_EQ(o.status, "pending") << "the declared default";
+  EXPECT_EQ(display(o, "status"), "Pending");
+  o.status = "weird";
+  EXPECT_EQ(display(o, "status"), "weird");
+}
+
+TEST_F(Defaults, AutoNowStampsEverySave) {
+  seed::Order o = seed::Order::objects().create({{"amount", 5}});
+  const DateTime created = o.created_at, first = o.updated_at;
+  EXPECT_EQ(created, first);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  o.amount = Decimal(6);
+  save(o);
+  EXPECT_EQ(o.created_at, created) << "auto_now_add only on insert";
+  EXPECT_GT(o.updated_at, first) << "auto_now on every save";
+  EXPECT_EQ(seed::Order::objects().get("pk", o.id).updated_at, o.updated_at);
+}
+
+TEST_F(Defaults, BulkCreateSplitsAtTheBackendsParameterLimit) {
+  // 9 columns a row; enough rows to pass the limit of every backend at least once.
+  const std::size_t limit = database().dialect().max_params();
+  const std::size_t per_batch = limit / 9;
+  std::vector<seed::Student> many(per_batch + 10);
+  for (std::size_t i = 0; i < many.size(); ++i) {
+    many[i].name = "s" + std::to_string(i);
+    many[i].course = "Math";
+  }
+  QueryCapture capture;
+  objects<seed::Student>().bulk_create(many);
+  std::size_t inserts = 0, most_params = 0;
+  for (const auto& q : capture.queries()) {
+    if (q.sql.rfind("INSERT", 0) != 0) continue;
+    ++inserts;
+    most_params = std::max(most_params, q.params.size());
+  }
+  EXPECT_EQ(inserts, 2u);
+  EXPECT_LE(most_params, limit);
+  EXPECT_EQ(objects<seed::Student>().count(), static_cast<int64_t>(many.size()));
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ TEST_F(Sql, SelectsEveryFieldQualifiedAndOrderedByMeta) {
             "\"product\".\"created_at\", \"product\".\"is_active\" FROM \"product\"");
   EXPECT_EQ(on(objects<Order>().filter("pk", 1), "my"),
             "SELECT `shop_order`.`id`, `shop_order`.`amount`, `shop_order`.`status`, "
-            "`shop_order`.`created_at` FROM `shop_order` WHERE `shop_order`.`id` = ?");
+            "`shop_order`.`created_at`, `shop_order`.`updated_at` FROM `shop_order` WHERE "
+            "`shop_order`.`id` = ?");
   EXPECT_NE(on(objects<Student>().all(), "lite").find("ORDER BY \"student\".\"name\" ASC"),
             std::string::npos);
 }
@@ -415,7 +416,7 @@ TEST_F(Sql, SchemaDdlPerDialect) {
       my[0],
       "CREATE TABLE IF NOT EXISTS `shop_order` (`id` bigint AUTO_INCREMENT NOT NULL PRIMARY KEY, "
       "`amount` numeric(10, 2) NOT NULL, `status` varchar(20) NOT NULL, `created_at` datetime(6) "
-      "NOT NULL)");
+      "NOT NULL, `updated_at` datetime(6) NOT NULL)");
   EXPECT_EQ(my[2],
             "CREATE INDEX IF NOT EXISTS `order_latest_idx` ON `shop_order` (`created_at` DESC)");
   const auto lite = create_table_sql(meta<Product>(), dialect("lite"));

@@ -16,6 +16,27 @@
 
 namespace quarry {
 
+// A new object with every field's declared default applied (Django's Model()): values,
+// and callables such as Uuid::v4 run once per object.
+template <Model T>
+T make() {
+  T obj{};
+  detail::apply_defaults(meta<T>(), &obj);
+  return obj;
+}
+
+// The label of a field's current value among its choices (Django's
+// get_FOO_display()); the value itself as text when it is not one of them.
+template <Model T>
+std::string display(const T& obj, std::string_view field) {
+  const Field& f = meta<T>().field(field);
+  const Value v = f.get(&obj);
+  for (const auto& [value, label] : f.spec().choice_list()) {
+    if (value == v) return label;
+  }
+  return v.is_null() ? std::string() : v.as<std::string>();
+}
+
 struct SaveOptions {
   std::string using_ = "default";          // the database alias
   std::vector<std::string> update_fields;  // only these, on UPDATE (Django's update_fields)

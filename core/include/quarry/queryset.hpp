@@ -141,6 +141,8 @@ int64_t update_many(const ModelMeta& m, const std::vector<void*>& objs,
                     std::size_t batch_size);
 void refresh(const ModelMeta& m, void* obj, const std::string& alias,
              const std::vector<std::string>& fields);
+// Sets every field that declares a default (a value or a callable) to it.
+void apply_defaults(const ModelMeta& m, void* obj);
 // The lookups of get_or_create()'s kwargs that name plain fields (no "__").
 std::vector<std::pair<std::string, Expr>> plain_fields(
     const std::vector<std::pair<std::string, Expr>>& kw);
@@ -405,6 +407,7 @@ class QuerySet
   // create({{"name", "A"}, {"gpa", 3.9}}): the other members keep their defaults.
   T create(Kwargs values) const {
     T obj{};
+    detail::apply_defaults(meta<T>(), &obj);
     detail::set_fields(meta<T>(), &obj, {values.begin(), values.end()});
     return create(std::move(obj));
   }
@@ -439,6 +442,7 @@ class QuerySet
     try {
       return atomic(detail::alias_of(*this->q_), [&] {
         T obj{};
+        detail::apply_defaults(meta<T>(), &obj);
         detail::set_fields(meta<T>(), &obj, detail::plain_fields(kw));
         detail::set_fields(meta<T>(), &obj, {defaults.begin(), defaults.end()});
         detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});
@@ -463,6 +467,7 @@ class QuerySet
       try {
         obj = this->select_for_update().filter(Q(lookups)).get();
       } catch (const DoesNotExist&) {
+        detail::apply_defaults(meta<T>(), &obj);
         detail::set_fields(meta<T>(), &obj, detail::plain_fields(kw));
         detail::set_fields(meta<T>(), &obj, def);
         detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});

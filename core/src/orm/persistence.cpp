@@ -169,6 +169,12 @@ int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias) {
   return n;
 }
 
+void apply_defaults(const ModelMeta& m, void* obj) {
+  for (const auto& f : m.fields()) {
+    if (auto v = f->spec().default_value()) f->set(obj, v->convert_to(value_type(f->kind())));
+  }
+}
+
 void set_fields(const ModelMeta& m, void* obj,
                 const std::vector<std::pair<std::string, Expr>>& values) {
   for (const auto& [name, e] : values) {
