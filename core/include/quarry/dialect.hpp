@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -45,6 +46,9 @@ class Dialect {
   Dialect& operator=(const Dialect&) = delete;
 
   const Engine& engine() const { return *engine_; }
+  // Unique among the dialects of this process, never reused: what caches of SQL text
+  // key on (an address could be reused by a later dialect).
+  uint64_t id() const { return id_; }
   const std::string& engine_name() const;
   const std::string& server_version() const { return server_version_; }
   const Features& features() const { return features_; }
@@ -87,6 +91,7 @@ class Dialect {
 
  private:
   std::shared_ptr<const Engine> engine_;
+  uint64_t id_;
   void* handle_ = nullptr;
   std::string server_version_;
   std::vector<std::pair<std::string, std::string>> text_;  // sorted by key

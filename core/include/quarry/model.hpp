@@ -71,8 +71,9 @@ class Field {
   bool null() const { return null_; }
   bool primary_key() const { return spec_.is_primary_key(); }
   bool auto_increment() const { return is_auto(spec_.kind()); }
-  // The model it belongs to.
+  // The model it belongs to, and the field's position among its fields.
   const class ModelMeta& model() const { return *model_; }
+  std::size_t index() const { return index_; }
 
   // The member of `obj` as a Value.
   virtual Value get(const void* obj) const = 0;
@@ -94,6 +95,7 @@ class Field {
   FieldSpec spec_;
   bool null_;
   const ModelMeta* model_ = nullptr;
+  std::size_t index_ = 0;
 };
 
 // Meta.indexes: fields ("-name" descending), an optional name and condition.
@@ -298,6 +300,12 @@ class ModelDef {
   ModelDef& table(std::string name) {
     meta_.set_table(std::move(name));
     return *this;
+  }
+  // A member inherited from a base struct binds too.
+  template <class M, class Base>
+    requires(std::is_base_of_v<Base, T> && !std::is_same_v<Base, T>)
+  ModelDef& field(std::string name, M Base::*member, FieldSpec spec) {
+    return field(std::move(name), static_cast<M T::*>(member), std::move(spec));
   }
   template <class M>
   ModelDef& field(std::string name, M T::*member, FieldSpec spec) {

@@ -1,6 +1,9 @@
 #include "orm/compiler.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
 
 #include "quarry/errors.hpp"
 
@@ -10,43 +13,48 @@ namespace {
 // Where a parameter goes; numbered by finish(), once the whole statement is written.
 constexpr char kParam = '\x01';
 
-// A piece of SQL with its parameters, written apart so that a template can place it.
-struct Fragment {
-  std::string sql;
-  std::vector<Value> params;
-};
-
 bool is_pattern(std::string_view lookup) {
   return lookup == "iexact" || lookup.ends_with("contains") || lookup.ends_with("startswith") ||
          lookup.ends_with("endswith");
 }
 
+// "lookup.NAME" and "transform.NAME" without building a string each time.
+std::string_view lookup_key(std::string_view l) {
+  static constexpr std::string_view kKeys[] = {
+      "lookup.exact",      "lookup.iexact",      "lookup.contains", "lookup.icontains",
+      "lookup.startswith", "lookup.istartswith", "lookup.endswith", "lookup.iendswith",
+      "lookup.gt",         "lookup.gte",         "lookup.lt",       "lookup.lte",
+      "lookup.regex",      "lookup.iregex"};
+  for (std::string_view k : kKeys) {
+    if (k.substr(7) == l) return k;
+  }
+  throw ProgrammingError("no template for lookup '" + std::string(l) + "'");
+}
+
+std::string_view transform_key(std::string_view t) {
+  static constexpr std::string_view kKeys[] = {
+      "transform.year", "transform.month",  "transform.day",    "transform.week_day",
+      "transform.hour", "transform.minute", "transform.second", "transform.date"};
+  for (std::string_view k : kKeys) {
+    if (k.substr(10) == t) return k;
+  }
+  throw ProgrammingError("no template for transform '" + std::string(t) + "'");
+}
+
 std::optional<FieldKind> kind_of_value(const Value& v) {
   switch (v.type()) {
-    case ValueType::Null:
-      return std::nullopt;
-    case ValueType::Bool:
-      return FieldKind::Boolean;
-    case ValueType::Int:
-      return FieldKind::BigInteger;
-    case ValueType::Double:
-      return FieldKind::Float;
-    case ValueType::Decimal:
-      return FieldKind::Decimal;
-    case ValueType::Text:
-      return FieldKind::Text;
-    case ValueType::Bytes:
-      return FieldKind::Binary;
-    case ValueType::Date:
-      return FieldKind::Date;
-    case ValueType::Time:
-      return FieldKind::Time;
-    case ValueType::DateTime:
-      return FieldKind::DateTime;
-    case ValueType::Json:
-      return FieldKind::Json;
-    case ValueType::Uuid:
-      return FieldKind::Uuid;
+    case ValueType::Null: return std::nullopt;
+    case ValueType::Bool: return FieldKind::Boolean;
+    case ValueType::Int: return FieldKind::BigInteger;
+    case ValueType::Double: return FieldKind::Float;
+    case ValueType::Decimal: return FieldKind::Decimal;
+    case ValueType::Text: return FieldKind::Text;
+    case ValueType::Bytes: return FieldKind::Binary;
+    case ValueType::Date: return FieldKind::Date;
+    case ValueType::Time: return FieldKind::Time;
+    case ValueType::DateTime: return FieldKind::DateTime;
+    case ValueType::Json: return FieldKind::Json;
+    case ValueType::Uuid: return FieldKind::Uuid;
   }
   return std::nullopt;
 }
@@ -67,7 +75,7 @@ std::optional<FieldKind> promote(std::optional<FieldKind> a, std::optional<Field
 // Converts a literal to the kind it is compared with or stored in (100 -> Decimal for
 // a DecimalField, "2024-05-01" -> Date), naming the lookup when it cannot.
 Value prepared(const Value& v, std::optional<FieldKind> kind, std::string_view what) {
-  if (!kind || v.is_null()) return v;
+  if (!kind || v.is_null() || v.type() == value_type(*kind)) return v;
   try {
     return v.convert_to(value_type(*kind));
   } catch (const ValueError& e) {
@@ -84,6 +92,85 @@ OrderBy order_from_text(std::string_view text) {
   const bool desc = !text.empty() && text[0] == '-';
   if (desc) text.remove_prefix(1);
   return OrderBy{F(std::string(text)), desc};
+}
+
+// Replaces the parameter marks with the dialect's numbered or positional markers.
+std::string finish(const Dialect& d, const std::string& sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  std::size_t n = 0, pos = 0;
+  for (std::size_t at; (at = sql.find(kParam, pos)) != std::string::npos; pos = at + 2) {
+    out.append(sql, pos, at - pos);
+    d.append_param(out, ++n, static_cast<ValueType>(sql[at + 1] - '0'));
+  }
+  out.append(sql, pos, std::string::npos);
+  return out;
+}
+
+// Writes a template, calling slot(name) to write each {slot} where it stands. SQL and
+// parameters are written in textual order, so a template may put {rhs} before {lhs} or
+// name a slot twice, and the parameters still line up with their markers.
+template <class Slot>
+void render(SqlWriter& w, std::string_view tmpl, Slot&& slot) {
+  while (!tmpl.empty()) {
+    const std::size_t brace = tmpl.find_first_of("{}");
+    w.add(tmpl.substr(0, brace));
+    if (brace == std::string_view::npos) return;
+    const char c = tmpl[brace];
+    if (brace + 1 < tmpl.size() && tmpl[brace + 1] == c) {  // {{ or }}
+      w.add(c);
+      tmpl.remove_prefix(brace + 2);
+      continue;
+    }
+    if (c == '}') throw ProgrammingError("unmatched '}' in template");
+    const std::size_t close = tmpl.find('}', brace);
+    if (close == std::string_view::npos) throw ProgrammingError("unclosed '{' in template");
+    slot(tmpl.substr(brace + 1, close - brace - 1));
+    tmpl.remove_prefix(close + 1);
+  }
+}
+
+[[noreturn]] void unknown_slot(std::string_view name) {
+  throw ProgrammingError("template slot {" + std::string(name) + "} is not one this template takes");
+}
+
+// A model's table and columns quoted for one dialect, made once: the SELECT list of
+// every query on the model starts from these.
+struct QuotedModel {
+  std::string table;                 // "student"
+  std::vector<std::string> columns;  // "student"."id", per field index
+  std::string all_columns;           // "student"."id", "student"."name", ...
+};
+
+const QuotedModel& quoted_model(const Dialect& d, const ModelMeta& m) {
+  using Key = std::pair<uint64_t, const ModelMeta*>;
+  thread_local Key last_key{0, nullptr};
+  thread_local const QuotedModel* last = nullptr;
+  const Key key{d.id(), &m};
+  if (last && last_key == key) return *last;
+  static std::shared_mutex mutex;
+  static std::map<Key, std::unique_ptr<QuotedModel>> cache;  // entries are never removed
+  {
+    std::shared_lock lock(mutex);
+    if (auto it = cache.find(key); it != cache.end()) {
+      last_key = key;
+      return *(last = it->second.get());
+    }
+  }
+  auto q = std::make_unique<QuotedModel>();
+  d.append_quoted(q->table, m.table());
+  for (const auto& f : m.fields()) {
+    std::string col = q->table + ".";
+    d.append_quoted(col, f->column());
+    if (!q->all_columns.empty()) q->all_columns += ", ";
+    q->all_columns += col;
+    q->columns.push_back(std::move(col));
+  }
+  std::unique_lock lock(mutex);
+  auto& slot = cache[key];
+  if (!slot) slot = std::move(q);
+  last_key = key;
+  return *(last = slot.get());
 }
 
 }  // namespace
@@ -103,98 +190,59 @@ void SqlWriter::value(Value v) {
   sql += static_cast<char>('0' + static_cast<int>(t));  // the type, for finish()
 }
 
-namespace {
-
-// Replaces the parameter marks with the dialect's numbered or positional markers.
-std::string finish(const Dialect& d, const std::string& sql) {
-  std::string out;
-  out.reserve(sql.size() + 16);
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < sql.size(); ++i) {
-    if (sql[i] != kParam) {
-      out += sql[i];
-      continue;
-    }
-    const auto type = static_cast<ValueType>(sql[++i] - '0');
-    d.append_param(out, ++n, type);
-  }
-  return out;
-}
-
-Fragment capture(SqlWriter& w, std::size_t sql_mark, std::size_t param_mark) {
-  Fragment f;
-  f.sql = w.sql.substr(sql_mark);
-  f.params.assign(
-      std::make_move_iterator(w.params.begin() + static_cast<std::ptrdiff_t>(param_mark)),
-      std::make_move_iterator(w.params.end()));
-  w.sql.resize(sql_mark);
-  w.params.resize(param_mark);
-  return f;
-}
-
-// Writes a template with fragments in its slots; a fragment's parameters follow its SQL,
-// so they stay in textual order even when a template puts {rhs} before {lhs}.
-void render(SqlWriter& w, std::string_view tmpl,
-            std::initializer_list<std::pair<std::string_view, const Fragment*>> slots) {
-  for (std::size_t i = 0; i < tmpl.size(); ++i) {
-    const char c = tmpl[i];
-    if ((c == '{' || c == '}') && i + 1 < tmpl.size() && tmpl[i + 1] == c) {
-      w.add(c);
-      ++i;
-      continue;
-    }
-    if (c != '{') {
-      w.add(c);
-      continue;
-    }
-    const std::size_t close = tmpl.find('}', i);
-    const std::string_view name = tmpl.substr(i + 1, close - i - 1);
-    const Fragment* f = nullptr;
-    for (const auto& [slot, frag] : slots) {
-      if (slot == name) f = frag;
-    }
-    if (!f) throw ProgrammingError("template slot {" + std::string(name) + "} was not given");
-    w.add(f->sql);
-    w.params.insert(w.params.end(), f->params.begin(), f->params.end());
-    i = close;
-  }
-}
-
-}  // namespace
-
 Compiler::Compiler(const Query& q, SqlWriter& w, std::string table)
     : q_(q), w_(w), d_(w.dialect()), table_(std::move(table)) {}
 
 // ---- references and expressions ---------------------------------------------------
 
-std::optional<FieldKind> Compiler::reference(const Resolved& r) {
-  const std::size_t sql_mark = w_.sql.size(), param_mark = w_.params.size();
-  std::optional<FieldKind> kind;
-  if (r.field) {
-    if (!table_.empty()) {
-      w_.quoted(table_);
-      w_.add('.');
-    }
-    w_.quoted(r.field->column());
-    kind = r.field->kind();
-  } else if (annotations_as_columns_) {
+void Compiler::column(const Field& f) {
+  if (!table_.empty() && table_ == q_.model->table() && &f.model() == q_.model) {
+    w_.add(quoted_model(d_, *q_.model).columns[f.index()]);
+    return;
+  }
+  if (!table_.empty()) {
     w_.quoted(table_);
     w_.add('.');
-    w_.quoted(r.name);
-    kind = annotation_kinds_.count(r.name) ? annotation_kinds_.at(r.name) : std::nullopt;
+  }
+  w_.quoted(f.column());
+}
+
+std::optional<FieldKind> Compiler::reference(const Resolved& r) { return reference(r, r.transform_count); }
+
+// The path with its first n transforms applied: each transform's template wraps the
+// reference under it.
+std::optional<FieldKind> Compiler::reference(const Resolved& r, std::size_t n) {
+  if (n == 0) {
+    if (r.field) {
+      column(*r.field);
+      return r.field->kind();
+    }
+    if (annotations_as_columns_) {
+      w_.quoted(table_);
+      w_.add('.');
+      w_.quoted(r.name);
+      const auto it = annotation_kinds_.find(std::string(r.name));
+      return it != annotation_kinds_.end() ? it->second : std::nullopt;
+    }
+    return expr(r.annotation->node());
+  }
+  std::optional<FieldKind> inner;
+  render(w_, d_.text(transform_key(r.transform_list[n - 1])), [&](std::string_view slot) {
+    if (slot != "lhs") unknown_slot(slot);
+    inner = reference(r, n - 1);
+  });
+  return r.transform_list[n - 1] == "date" ? FieldKind::Date : FieldKind::Integer;
+}
+
+std::optional<FieldKind> Compiler::kind_of(const Resolved& r) {
+  std::optional<FieldKind> base;
+  if (r.field) {
+    base = r.field->kind();
   } else {
-    kind = expr(r.annotation->node());
+    SqlWriter scratch(d_);  // an annotation's kind is known once it is compiled
+    base = Compiler(q_, scratch, table_).expr(r.annotation->node());
   }
-  if (r.transforms.empty()) return kind;
-  Fragment lhs = capture(w_, sql_mark, param_mark);
-  for (const auto& t : r.transforms) {
-    const std::size_t m = w_.sql.size(), p = w_.params.size();
-    render(w_, d_.text("transform." + t), {{"lhs", &lhs}});
-    lhs = capture(w_, m, p);
-  }
-  w_.add(lhs.sql);
-  w_.params.insert(w_.params.end(), lhs.params.begin(), lhs.params.end());
-  return transformed_kind(kind, r.transforms);
+  return transformed_kind(base, r.transforms());
 }
 
 std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
@@ -223,115 +271,122 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       return k;
     }
     case ExprNode::Kind::Case: {
-      const std::optional<FieldKind> out =
-          e.output ? std::optional(e.output->kind()) : std::nullopt;
+      const std::optional<FieldKind> out = e.output ? std::optional(e.output->kind()) : std::nullopt;
       std::optional<FieldKind> seen;
+      auto branch = [&](const ExprNode& v) {
+        if (out && v.kind == ExprNode::Kind::Literal) {
+          w_.value(prepared(v.value, out, "Case"));
+        } else {
+          const auto k = expr(v);
+          if (!seen) seen = k;
+        }
+      };
       w_.add("CASE");
       for (const auto& [cond, then] : e.whens) {
         w_.add(" WHEN ");
         condition(*cond);
         w_.add(" THEN ");
-        if (out && then->kind == ExprNode::Kind::Literal) {
-          w_.value(prepared(then->value, out, "Case"));
-        } else {
-          const auto k = expr(*then);
-          if (!seen) seen = k;
-        }
+        branch(*then);
       }
       w_.add(" ELSE ");
-      if (out && e.args[0]->kind == ExprNode::Kind::Literal) {
-        w_.value(prepared(e.args[0]->value, out, "Case"));
-      } else {
-        const auto k = expr(*e.args[0]);
-        if (!seen) seen = k;
-      }
+      branch(*e.args[0]);
       w_.add(" END");
       return out ? out : seen;
     }
-    case ExprNode::Kind::Aggregate: {
-      w_.add(e.func);
-      w_.add('(');
-      if (e.distinct) w_.add("DISTINCT ");
-      const bool filter_clause = e.filter && d_.features().has("supports_aggregate_filter_clause");
-      std::optional<FieldKind> arg_kind;
-      if (e.filter && !filter_clause) {
-        // COUNT(CASE WHEN cond THEN x ELSE NULL END) where FILTER (WHERE) is missing.
-        w_.add("CASE WHEN ");
-        condition(*e.filter);
-        w_.add(" THEN ");
-        if (e.star) {
-          w_.add('1');
-        } else {
-          arg_kind = expr(*e.args[0]);
-        }
-        w_.add(" ELSE NULL END");
-      } else if (e.star) {
-        w_.add('*');
-      } else {
-        arg_kind = expr(*e.args[0]);
-      }
-      w_.add(')');
-      if (filter_clause) {
-        w_.add(" FILTER (WHERE ");
-        condition(*e.filter);
-        w_.add(')');
-      }
-      if (e.func == "COUNT") return FieldKind::BigInteger;
-      if (e.func == "AVG")
-        return arg_kind == FieldKind::Decimal ? FieldKind::Decimal : FieldKind::Float;
-      if (e.func == "SUM" && is_integer(arg_kind)) return FieldKind::BigInteger;
-      return arg_kind;
-    }
-    case ExprNode::Kind::Func: {
-      std::vector<Fragment> args;
-      std::vector<std::optional<FieldKind>> kinds;
-      for (const auto& a : e.args) {
-        const std::size_t m = w_.sql.size(), p = w_.params.size();
-        kinds.push_back(expr(*a));
-        args.push_back(capture(w_, m, p));
-      }
-      if (e.func == "Concat") {
-        if (args.size() < 2) throw ProgrammingError("Concat needs at least two arguments");
-        // Pairwise from the right, as Django's ConcatPair: CONCAT(a, CONCAT(b, c)).
-        Fragment acc = args.back();
-        for (std::size_t i = args.size() - 1; i-- > 0;) {
-          const std::size_t m = w_.sql.size(), p = w_.params.size();
-          render(w_, d_.text("func.ConcatPair"), {{"a", &args[i]}, {"b", &acc}});
-          acc = capture(w_, m, p);
-        }
-        w_.add(acc.sql);
-        w_.params.insert(w_.params.end(), acc.params.begin(), acc.params.end());
-        return FieldKind::Text;
-      }
-      Fragment joined;
-      for (std::size_t i = 0; i < args.size(); ++i) {
-        if (i) joined.sql += ", ";
-        joined.sql += args[i].sql;
-        joined.params.insert(joined.params.end(), args[i].params.begin(), args[i].params.end());
-      }
-      const Fragment& one = args.empty() ? joined : args[0];
-      render(w_, d_.text("func." + e.func), {{"args", &joined}, {"arg", &one}});
-      if (e.func == "Lower" || e.func == "Upper") return FieldKind::Text;
-      if (e.func == "Length") return FieldKind::Integer;
-      if (e.func == "Now") return FieldKind::DateTime;
-      if (e.func == "Random") return FieldKind::Float;
-      return kinds.empty() ? std::nullopt : kinds[0];
-    }
+    case ExprNode::Kind::Aggregate:
+      return aggregate(e);
+    case ExprNode::Kind::Func:
+      return function(e);
     case ExprNode::Kind::Wrapper:
       expr(*e.args[0]);
       return e.output->kind();
     case ExprNode::Kind::Subquery: {
       w_.add('(');
-      Compiled ignored;
-      Compiler inner(*e.query, w_, e.query->model->table());
-      inner.select(ignored);
+      Compiled inner;
+      Compiler(*e.query, w_, e.query->model->table()).select(inner);
       w_.add(')');
-      return ignored.fields.size() == 1
-                 ? std::optional(ignored.fields[0]->kind())
-                 : (ignored.extras.size() == 1 ? ignored.extras[0].kind : std::nullopt);
+      if (inner.fields.size() == 1) return inner.fields[0]->kind();
+      return inner.extras.size() == 1 ? inner.extras[0].kind : std::nullopt;
     }
   }
   return std::nullopt;
+}
+
+std::optional<FieldKind> Compiler::aggregate(const ExprNode& e) {
+  w_.add(e.func);
+  w_.add('(');
+  if (e.distinct) w_.add("DISTINCT ");
+  const bool filter_clause = e.filter && d_.features().has("supports_aggregate_filter_clause");
+  std::optional<FieldKind> arg_kind;
+  if (e.filter && !filter_clause) {
+    // COUNT(CASE WHEN cond THEN x ELSE NULL END) where FILTER (WHERE) is missing.
+    w_.add("CASE WHEN ");
+    condition(*e.filter);
+    w_.add(" THEN ");
+    if (e.star) {
+      w_.add('1');
+    } else {
+      arg_kind = expr(*e.args[0]);
+    }
+    w_.add(" ELSE NULL END");
+  } else if (e.star) {
+    w_.add('*');
+  } else {
+    arg_kind = expr(*e.args[0]);
+  }
+  w_.add(')');
+  if (filter_clause) {
+    w_.add(" FILTER (WHERE ");
+    condition(*e.filter);
+    w_.add(')');
+  }
+  if (e.func == "COUNT") return FieldKind::BigInteger;
+  if (e.func == "AVG") return arg_kind == FieldKind::Decimal ? FieldKind::Decimal : FieldKind::Float;
+  if (e.func == "SUM" && is_integer(arg_kind)) return FieldKind::BigInteger;
+  return arg_kind;
+}
+
+std::optional<FieldKind> Compiler::function(const ExprNode& e) {
+  std::optional<FieldKind> first;
+  if (e.func == "Concat") {
+    if (e.args.size() < 2) throw ProgrammingError("Concat needs at least two arguments");
+    concat(e, 0);  // pairwise from the left: CONCAT(a, CONCAT(b, c)), as Django's ConcatPair
+    return FieldKind::Text;
+  }
+  render(w_, d_.text("func." + e.func), [&](std::string_view slot) {
+    if (slot == "args") {
+      for (std::size_t i = 0; i < e.args.size(); ++i) {
+        if (i) w_.add(", ");
+        const auto k = expr(*e.args[i]);
+        if (i == 0) first = k;
+      }
+    } else if (slot == "arg" && !e.args.empty()) {
+      first = expr(*e.args[0]);
+    } else {
+      unknown_slot(slot);
+    }
+  });
+  if (e.func == "Lower" || e.func == "Upper") return FieldKind::Text;
+  if (e.func == "Length") return FieldKind::Integer;
+  if (e.func == "Now") return FieldKind::DateTime;
+  if (e.func == "Random") return FieldKind::Float;
+  return first;
+}
+
+void Compiler::concat(const ExprNode& e, std::size_t i) {
+  render(w_, d_.text("func.ConcatPair"), [&](std::string_view slot) {
+    if (slot == "a") {
+      expr(*e.args[i]);
+    } else if (slot == "b") {
+      if (i + 2 == e.args.size()) {
+        expr(*e.args[i + 1]);
+      } else {
+        concat(e, i + 1);
+      }
+    } else {
+      unknown_slot(slot);
+    }
+  });
 }
 
 // ---- conditions -----------------------------------------------------------------
@@ -359,8 +414,7 @@ void Compiler::condition(const QNode& n) {
   }
 }
 
-void Compiler::write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind,
-                         std::string_view what) {
+void Compiler::write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind, std::string_view what) {
   if (rhs.kind == ExprNode::Kind::Literal) {
     w_.value(prepared(rhs.value, lhs_kind, what));
   } else {
@@ -371,29 +425,24 @@ void Compiler::write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind,
 void Compiler::lookup(const QNode& leaf, bool negated) {
   const Resolved r = resolve_lookup(q_, leaf.lookup);
   const ExprNode& rhs = *leaf.rhs;
-  const std::string& l = r.lookup;
-
-  const std::size_t m = w_.sql.size(), p = w_.params.size();
-  const std::optional<FieldKind> kind = reference(r);
-  Fragment lhs = capture(w_, m, p);
+  const std::string_view l = r.lookup;
   const bool literal = rhs.kind == ExprNode::Kind::Literal;
+  std::optional<FieldKind> kind;
 
   // exclude(x=1) keeps the rows where x is NULL, as in Django: NOT (x = 1 AND x IS NOT NULL).
-  const bool guard_null =
-      negated && r.field && r.field->null() && l != "isnull" && !(literal && rhs.value.is_null());
+  const bool guard_null = negated && r.field && r.field->null() && l != "isnull" &&
+                          !(literal && rhs.value.is_null());
   if (guard_null) w_.add('(');
 
   if (l == "isnull" || (l == "exact" && literal && rhs.value.is_null())) {
     const bool is_null = l == "exact" || (literal && rhs.value.as<bool>());
-    w_.add(lhs.sql);
-    w_.params.insert(w_.params.end(), lhs.params.begin(), lhs.params.end());
+    reference(r);
     w_.add(is_null ? " IS NULL" : " IS NOT NULL");
   } else if (l == "in") {
     if (rhs.kind == ExprNode::Kind::List && rhs.values.empty()) {
       w_.add("1 = 0");  // nothing is in an empty list
     } else {
-      w_.add(lhs.sql);
-      w_.params.insert(w_.params.end(), lhs.params.begin(), lhs.params.end());
+      kind = reference(r);
       w_.add(" IN (");
       if (rhs.kind == ExprNode::Kind::List) {
         for (std::size_t i = 0; i < rhs.values.size(); ++i) {
@@ -402,8 +451,7 @@ void Compiler::lookup(const QNode& leaf, bool negated) {
         }
       } else if (rhs.kind == ExprNode::Kind::Subquery) {
         Compiled ignored;
-        Compiler inner(*rhs.query, w_, rhs.query->model->table());
-        inner.select(ignored);
+        Compiler(*rhs.query, w_, rhs.query->model->table()).select(ignored);
       } else {
         throw ProgrammingError("'" + leaf.lookup + "' needs a list of values or a queryset");
       }
@@ -413,32 +461,43 @@ void Compiler::lookup(const QNode& leaf, bool negated) {
     if (rhs.kind != ExprNode::Kind::List || rhs.values.size() != 2) {
       throw ProgrammingError("'" + leaf.lookup + "' needs a list of two values: [low, high]");
     }
-    w_.add(lhs.sql);
-    w_.params.insert(w_.params.end(), lhs.params.begin(), lhs.params.end());
+    kind = reference(r);
     w_.add(" BETWEEN ");
     w_.value(prepared(rhs.values[0], kind, leaf.lookup));
     w_.add(" AND ");
     w_.value(prepared(rhs.values[1], kind, leaf.lookup));
   } else {
-    Fragment value;
-    const std::size_t vm = w_.sql.size(), vp = w_.params.size();
-    if (is_pattern(l) && !(l == "iexact" && d_.text("lookup.iexact.pattern") == "raw")) {
-      if (!literal || rhs.value.type() != ValueType::Text) {
-        throw NotSupportedError("'" + leaf.lookup + "' takes text, not an expression");
-      }
-      w_.value(Value(d_.pattern_value(l, *rhs.value.get_if<std::string>())));
-    } else if (l == "regex" || l == "iregex") {
-      write_rhs(rhs, FieldKind::Text, leaf.lookup);
-    } else {
-      write_rhs(rhs, kind, leaf.lookup);
+    const std::string_view tmpl = d_.text(lookup_key(l));
+    const bool pattern = is_pattern(l) && !(l == "iexact" && d_.text("lookup.iexact.pattern") == "raw");
+    if (pattern && (!literal || rhs.value.type() != ValueType::Text)) {
+      throw NotSupportedError("'" + leaf.lookup + "' takes text, not an expression");
     }
-    value = capture(w_, vm, vp);
-    render(w_, d_.text("lookup." + l), {{"lhs", &lhs}, {"rhs", &value}});
+    const bool regex = l == "regex" || l == "iregex";
+    // The value is converted to the column's kind, which must be known before the value
+    // is written: ahead of time when a template puts {rhs} first.
+    bool kind_known = pattern || regex;
+    if (!kind_known && tmpl.find("{rhs}") < tmpl.find("{lhs}")) {
+      kind = kind_of(r);
+      kind_known = true;
+    }
+    render(w_, tmpl, [&](std::string_view slot) {
+      if (slot == "lhs") {
+        const auto k = reference(r);
+        if (!kind_known) kind = k;
+      } else if (slot == "rhs") {
+        if (pattern) {
+          w_.value(Value(d_.pattern_value(l, *rhs.value.get_if<std::string>())));
+        } else {
+          write_rhs(rhs, regex ? std::optional(FieldKind::Text) : kind, leaf.lookup);
+        }
+      } else {
+        unknown_slot(slot);
+      }
+    });
   }
   if (guard_null) {
     w_.add(" AND ");
-    w_.add(lhs.sql);
-    w_.params.insert(w_.params.end(), lhs.params.begin(), lhs.params.end());
+    reference(r);
     w_.add(" IS NOT NULL)");
   }
 }
@@ -463,8 +522,9 @@ bool refers_to_aggregate(const Query& q, const QNode& n) {
 
 void Compiler::where_clause(bool having) {
   bool first = true;
+  const bool grouped = q_.has_aggregate_annotation();
   for (const auto& w : q_.where) {
-    if (refers_to_aggregate(q_, *w) != having) continue;
+    if ((grouped && refers_to_aggregate(q_, *w)) != having) continue;
     if (w->kind != QNode::Kind::Leaf && w->children.empty() && !w->negated) continue;
     w_.add(first ? (having ? " HAVING " : " WHERE ") : " AND ");
     first = false;
@@ -475,9 +535,7 @@ void Compiler::where_clause(bool having) {
   }
 }
 
-bool Compiler::needs_group_by() const {
-  return q_.has_aggregate_annotation();
-}
+bool Compiler::needs_group_by() const { return q_.has_aggregate_annotation(); }
 
 void Compiler::select(Compiled& out, bool with_order) {
   if (q_.combinator != Combinator::None) {
@@ -504,18 +562,26 @@ void Compiler::select(Compiled& out, bool with_order) {
     plain.push_back(!contains_aggregate(e.node()));
   };
   if (!q_.values_mode) {
-    for (const auto& f : m.fields()) {
-      const bool deferred =
-          !f->primary_key() &&
-          ((!q_.only_fields.empty() && std::find(q_.only_fields.begin(), q_.only_fields.end(),
-                                                 f->name()) == q_.only_fields.end()) ||
-           std::find(q_.defer_fields.begin(), q_.defer_fields.end(), f->name()) !=
-               q_.defer_fields.end());
-      if (deferred) continue;
-      comma();
-      reference(Resolved{f.get(), nullptr, f->name(), {}, {}});
-      out.fields.push_back(f.get());
-      plain.push_back(true);
+    const bool every_field = q_.only_fields.empty() && q_.defer_fields.empty();
+    if (every_field && table_ == m.table()) {
+      // The common case: the whole, cached column list.
+      w_.add(quoted_model(d_, m).all_columns);
+      first = false;
+      for (const auto& f : m.fields()) out.fields.push_back(f.get());
+      plain.assign(m.fields().size(), true);
+    } else {
+      for (const auto& f : m.fields()) {
+        const bool deferred =
+            !f->primary_key() &&
+            ((!q_.only_fields.empty() &&
+              std::find(q_.only_fields.begin(), q_.only_fields.end(), f->name()) == q_.only_fields.end()) ||
+             std::find(q_.defer_fields.begin(), q_.defer_fields.end(), f->name()) != q_.defer_fields.end());
+        if (deferred) continue;
+        comma();
+        column(*f);
+        out.fields.push_back(f.get());
+        plain.push_back(true);
+      }
     }
     for (const auto& [name, e] : q_.annotations) add_annotation(name, e);
   } else {
@@ -532,7 +598,7 @@ void Compiler::select(Compiled& out, bool with_order) {
       comma();
       const Resolved r = resolve_ref(q_, name);
       const auto k = reference(r);
-      const int places = r.field && r.transforms.empty() && r.field->kind() == FieldKind::Decimal
+      const int places = r.field && r.transform_count == 0 && r.field->kind() == FieldKind::Decimal
                              ? r.field->spec().decimal_places()
                              : -1;
       out.extras.push_back({name, k, places});
@@ -540,20 +606,22 @@ void Compiler::select(Compiled& out, bool with_order) {
     }
   }
   w_.add(" FROM ");
-  w_.quoted(m.table());
+  if (table_ == m.table()) {
+    w_.add(quoted_model(d_, m).table);
+  } else {
+    w_.quoted(m.table());
+  }
   where_clause(false);
   if (needs_group_by()) {
-    w_.add(" GROUP BY ");
     // By position: PostgreSQL cannot match a repeated expression whose parameters have
     // other numbers, and every backend accepts ordinals.
     bool any = false;
     for (std::size_t i = 0; i < plain.size(); ++i) {
       if (!plain[i]) continue;
-      if (any) w_.add(", ");
+      w_.add(any ? ", " : " GROUP BY ");
       any = true;
       w_.add(std::to_string(i + 1));
     }
-    if (!any) w_.sql.resize(w_.sql.size() - std::string_view(" GROUP BY ").size());
     where_clause(true);
   }
   if (with_order) order_by_clause();
@@ -569,34 +637,32 @@ void Compiler::order_item(const OrderBy& o, bool flip) {
   bool nulls_first = o.options.nulls_first, nulls_last = o.options.nulls_last;
   if (flip) std::swap(nulls_first, nulls_last);
   const ExprNode& e = o.expr.node();
-  const std::size_t m = w_.sql.size(), p = w_.params.size();
-  if (e.kind == ExprNode::Kind::Field && annotation_kinds_.count(e.path)) {
-    w_.quoted(e.path);  // a selected annotation: by its alias
-  } else {
-    expr(e);
-  }
-  Fragment item = capture(w_, m, p);
+  auto item = [&] {
+    if (e.kind == ExprNode::Kind::Field && annotation_kinds_.count(e.path)) {
+      w_.quoted(e.path);  // a selected annotation: by its alias
+    } else {
+      expr(e);
+    }
+  };
   const bool native_nulls = d_.features().has("supports_nulls_order");
   if ((nulls_first || nulls_last) && !native_nulls) {
     // (x IS NULL) sorts false before true: DESC puts NULLs first.
-    w_.add(item.sql);
-    w_.params.insert(w_.params.end(), item.params.begin(), item.params.end());
+    item();
     w_.add(nulls_first ? " IS NULL DESC, " : " IS NULL ASC, ");
   }
-  w_.add(item.sql);
-  w_.params.insert(w_.params.end(), item.params.begin(), item.params.end());
+  item();
   w_.add(desc ? " DESC" : " ASC");
-  if ((nulls_first || nulls_last) && native_nulls)
-    w_.add(nulls_first ? " NULLS FIRST" : " NULLS LAST");
+  if ((nulls_first || nulls_last) && native_nulls) w_.add(nulls_first ? " NULLS FIRST" : " NULLS LAST");
 }
 
 void Compiler::order_by_clause(bool) {
-  std::vector<OrderBy> items = q_.order_by;
+  std::vector<OrderBy> defaults;
   if (!q_.ordered) {
     // Meta.ordering, except for GROUP BY queries (as Django since 3.1).
     if (needs_group_by()) return;
-    for (const auto& o : q_.model->ordering()) items.push_back(order_from_text(o));
+    for (const auto& o : q_.model->ordering()) defaults.push_back(order_from_text(o));
   }
+  const std::vector<OrderBy>& items = q_.ordered ? q_.order_by : defaults;
   if (items.empty()) return;
   w_.add(" ORDER BY ");
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -608,25 +674,17 @@ void Compiler::order_by_clause(bool) {
 void Compiler::limit_clause() {
   if (!q_.sliced()) return;
   const int64_t low = q_.low.value_or(0);
-  Fragment limit, offset;
-  if (q_.high) {
-    const std::size_t m = w_.sql.size(), p = w_.params.size();
-    w_.value(Value(*q_.high - low));
-    limit = capture(w_, m, p);
-  }
-  if (low > 0) {
-    const std::size_t m = w_.sql.size(), p = w_.params.size();
-    w_.value(Value(low));
-    offset = capture(w_, m, p);
-  }
+  const char* key = q_.high && low > 0 ? "limit_offset" : (q_.high ? "limit" : "offset");
   w_.add(' ');
-  if (q_.high && low > 0) {
-    render(w_, d_.text("limit_offset"), {{"limit", &limit}, {"offset", &offset}});
-  } else if (q_.high) {
-    render(w_, d_.text("limit"), {{"limit", &limit}});
-  } else {
-    render(w_, d_.text("offset"), {{"offset", &offset}});
-  }
+  render(w_, d_.text(key), [&](std::string_view slot) {
+    if (slot == "limit") {
+      w_.value(Value(*q_.high - low));
+    } else if (slot == "offset") {
+      w_.value(Value(low));
+    } else {
+      unknown_slot(slot);
+    }
+  });
 }
 
 void Compiler::combined_select(Compiled& out) {
@@ -915,7 +973,7 @@ int decimal_places_of(const Query& q, const ExprNode& e) {
   if (e.kind == ExprNode::Kind::Field) {
     if (q.annotation(e.path)) return decimal_places_of(q, q.annotation(e.path)->node());
     const Resolved r = resolve_ref(q, e.path);
-    if (r.field && r.transforms.empty() && r.field->kind() == FieldKind::Decimal) {
+    if (r.field && r.transform_count == 0 && r.field->kind() == FieldKind::Decimal) {
       return r.field->spec().decimal_places();
     }
     return -1;

@@ -84,9 +84,16 @@ class Compiler {
 
   // What a path reads: SQL for the column (with transforms applied) and its kind.
   std::optional<FieldKind> reference(const Resolved& r);
+  // The kind a path reads, without writing it.
+  std::optional<FieldKind> kind_of(const Resolved& r);
 
  private:
   void lookup(const QNode& leaf, bool negated);
+  std::optional<FieldKind> reference(const Resolved& r, std::size_t transforms);
+  void column(const Field& f);
+  std::optional<FieldKind> aggregate(const ExprNode& e);
+  std::optional<FieldKind> function(const ExprNode& e);
+  void concat(const ExprNode& e, std::size_t i);
   void where_clause(bool having);
   bool needs_group_by() const;
   void group_by_clause(const std::vector<std::pair<std::string, const ExprNode*>>& selected);

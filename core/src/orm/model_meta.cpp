@@ -77,6 +77,7 @@ void ModelMeta::invalid(const std::string& problem) const {
 
 void ModelMeta::add_field(std::unique_ptr<Field> f) {
   f->model_ = this;
+  f->index_ = fields_.size();
   fields_.push_back(std::move(f));
 }
 

@@ -29,27 +29,29 @@ bool has_transform(std::optional<FieldKind> kind, std::string_view t) {
   return false;
 }
 
-std::vector<std::string_view> split(std::string_view path) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
+// The parts of "a__b__c", without allocating: at most kMaxParts, as no valid path has more.
+constexpr std::size_t kMaxParts = 8;
+std::size_t split(std::string_view path, std::array<std::string_view, kMaxParts>& parts) {
+  std::size_t n = 0, start = 0;
   for (;;) {
     const std::size_t at = path.find("__", start);
-    parts.push_back(path.substr(start, at - start));
-    if (at == std::string_view::npos) break;
+    if (n == kMaxParts) throw FieldError("'" + std::string(path) + "' has too many parts");
+    parts[n++] = path.substr(start, at - start);
+    if (at == std::string_view::npos) return n;
     start = at + 2;
   }
-  return parts;
 }
 
 std::optional<FieldKind> kind_of(const Resolved& r);
 
 Resolved resolve(const Query& q, std::string_view path, bool allow_lookup) {
-  const auto parts = split(path);
+  std::array<std::string_view, kMaxParts> parts;
+  const std::size_t nparts = split(path, parts);
   Resolved r;
   const std::string_view head = parts[0];
   if (const Expr* a = q.annotation(head)) {
     r.annotation = a;
-    r.name = std::string(head);
+    r.name = head;
   } else if (const Field* f = q.model->find(head)) {
     r.field = f;
     r.name = f->name();
@@ -63,27 +65,27 @@ Resolved resolve(const Query& q, std::string_view path, bool allow_lookup) {
     throw FieldError("Cannot resolve keyword '" + std::string(head) +
                      "' into field. Choices are: " + list);
   }
-  for (std::size_t i = 1; i < parts.size(); ++i) {
+  auto type_name = [&r] {
+    return r.field && r.transform_count == 0 ? std::string(kind_name(r.field->kind())) : "this expression";
+  };
+  for (std::size_t i = 1; i < nparts; ++i) {
     const std::string_view p = parts[i];
-    const std::optional<FieldKind> current = transformed_kind(kind_of(r), r.transforms);
-    if (has_transform(current, p)) {
-      r.transforms.emplace_back(p);
+    const std::optional<FieldKind> current = transformed_kind(kind_of(r), r.transforms());
+    if (has_transform(current, p) && r.transform_count < Resolved::kMaxTransforms) {
+      r.transform_list[r.transform_count++] = p;
       continue;
     }
-    const std::string type_name = r.field && r.transforms.empty()
-                                      ? std::string(kind_name(r.field->kind()))
-                                      : "this expression";
-    if (allow_lookup && i + 1 == parts.size() && is_lookup(p)) {
+    if (allow_lookup && i + 1 == nparts && is_lookup(p)) {
       const bool pattern = p != "exact" && p != "gt" && p != "gte" && p != "lt" && p != "lte" &&
                            p != "in" && p != "range" && p != "isnull";
       if (pattern && current && !is_text(current)) {
-        throw FieldError("Unsupported lookup '" + std::string(p) + "' for " + type_name +
+        throw FieldError("Unsupported lookup '" + std::string(p) + "' for " + type_name() +
                          ": pattern and regex lookups are for text fields");
       }
-      r.lookup = std::string(p);
+      r.lookup = p;
       return r;
     }
-    throw FieldError("Unsupported lookup '" + std::string(p) + "' for " + type_name +
+    throw FieldError("Unsupported lookup '" + std::string(p) + "' for " + type_name() +
                      " or join on the field not permitted");
   }
   if (allow_lookup) r.lookup = "exact";
@@ -159,7 +161,7 @@ Resolved resolve_ref(const Query& q, std::string_view path) {
 }
 
 std::optional<FieldKind> transformed_kind(std::optional<FieldKind> base,
-                                          const std::vector<std::string>& transforms) {
+                                          std::span<const std::string_view> transforms) {
   for (const auto& t : transforms) base = t == "date" ? FieldKind::Date : FieldKind::Integer;
   return base;
 }

@@ -5,7 +5,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <array>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,12 +50,24 @@ class Query {
 };
 
 // What a lookup or reference path names. Dialect-free, so it also checks names eagerly.
+// Its views point into the path and the model, which outlive it; resolving allocates
+// nothing, since every compile does it for every name.
 struct Resolved {
-  const Field* field = nullptr;         // a model field, or
-  const Expr* annotation = nullptr;     // an annotation of the query
-  std::string name;                     // the field's or annotation's name
-  std::vector<std::string> transforms;  // year, month, date, ...
-  std::string lookup;                   // exact, gt, in, ... (lookups only)
+  static constexpr std::size_t kMaxTransforms = 4;
+  const Field* field = nullptr;      // a model field, or
+  const Expr* annotation = nullptr;  // an annotation of the query
+  std::string_view name;             // the field's or annotation's name
+  std::array<std::string_view, kMaxTransforms> transform_list{};  // year, month, date, ...
+  std::size_t transform_count = 0;
+  std::string_view lookup;  // exact, gt, in, ... (lookups only)
+
+  std::span<const std::string_view> transforms() const { return {transform_list.data(), transform_count}; }
+  static Resolved of(const Field& f) {
+    Resolved r;
+    r.field = &f;
+    r.name = f.name();
+    return r;
+  }
 };
 
 // "gpa__gt", "created_at__year__gte", "name": the last part may be a lookup.
@@ -61,7 +76,7 @@ Resolved resolve_lookup(const Query& q, std::string_view path);
 Resolved resolve_ref(const Query& q, std::string_view path);
 // The kind a transform chain leaves: year -> Integer, date -> Date.
 std::optional<FieldKind> transformed_kind(std::optional<FieldKind> base,
-                                          const std::vector<std::string>& transforms);
+                                          std::span<const std::string_view> transforms);
 
 // Resolves every name in the query (and raises FieldError) without compiling it.
 void validate(const Query& q);

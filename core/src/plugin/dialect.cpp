@@ -1,6 +1,7 @@
 #include "quarry/dialect.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 
 #include "plugin/plugin_error.hpp"
@@ -30,8 +31,12 @@ std::size_t parse_size(const std::string& engine, std::string_view key, std::str
 
 }  // namespace
 
+namespace {
+std::atomic<uint64_t> g_next_dialect_id{1};
+}
+
 Dialect::Dialect(std::shared_ptr<const Engine> engine, std::string server_version)
-    : engine_(std::move(engine)), server_version_(std::move(server_version)) {
+    : engine_(std::move(engine)), id_(g_next_dialect_id++), server_version_(std::move(server_version)) {
   const quarry_plugin& t = engine_->table();
   quarry_error err{};
   quarry_dialect* d = nullptr;
@@ -96,14 +101,17 @@ void Dialect::append_quoted(std::string& out, std::string_view identifier) const
   }
   if (max_identifier_length_ != 0 && identifier.size() > max_identifier_length_) {
     throw ProgrammingError("identifier '" + std::string(identifier) + "' is longer than the " +
-                           std::to_string(max_identifier_length_) + " characters " + engine_name() +
-                           " allows");
+                           std::to_string(max_identifier_length_) + " characters " +
+                           engine_name() + " allows");
   }
   out += quote_;
-  for (char c : identifier) {
-    if (c == quote_) out += quote_;
-    out += c;
+  // The quote character inside a name is doubled; names rarely have one.
+  for (std::size_t at; (at = identifier.find(quote_)) != std::string_view::npos;) {
+    out.append(identifier.substr(0, at + 1));
+    out += quote_;
+    identifier.remove_prefix(at + 1);
   }
+  out.append(identifier);
   out += quote_;
 }
 

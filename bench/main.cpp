@@ -1,0 +1,237 @@
+// quarry against the raw C drivers, workload by workload, in one process.
+//
+//   quarry_bench [--backend=sqlite|postgres|mysql|all] [--rounds=N] [--json=FILE]
+//
+// PostgreSQL and MariaDB come from QUARRY_TEST_POSTGRES_URL and QUARRY_TEST_MYSQL_URL
+// (scripts/bench.sh starts servers and sets them); SQLite uses a file in /tmp.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "harness.hpp"
+#include "raw_driver.hpp"
+#include "seed/models.hpp"
+
+namespace bench {
+namespace {
+
+using namespace quarry;
+
+constexpr int64_t kTableRows = 100'000;
+constexpr std::size_t kGets = 20'000;
+constexpr int64_t kFetchRows = 10'000;
+
+std::string url_for(const std::string& backend) {
+  if (backend == "sqlite") return "sqlite://" + std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/quarry-bench.db";
+  const char* v = std::getenv(backend == "postgres" ? "QUARRY_TEST_POSTGRES_URL" : "QUARRY_TEST_MYSQL_URL");
+  return v ? v : "";
+}
+
+std::unique_ptr<RawDriver> raw_for(const std::string& backend, const DatabaseSettings& s) {
+  if (backend == "postgres") return raw_postgres(s);
+  if (backend == "mysql") return raw_mysql(s);
+  return raw_sqlite(s);
+}
+
+// The table of 100k rows, written once through the raw multi-row INSERT.
+void fill(RawDriver& raw) {
+  std::vector<Item> rows;
+  rows.reserve(kTableRows);
+  for (int64_t i = 1; i <= kTableRows; ++i) rows.push_back(make_item(i));
+  raw.insert_batches(rows, 1000);
+  raw.exec("INSERT INTO bench_item (id, name, price, qty, created_at, is_active) "
+           "SELECT id, name, price, qty, created_at, is_active FROM bench_bulk");
+  raw.exec("DELETE FROM bench_bulk");
+}
+
+std::string g_only;  // --only=SUBSTRING: run just the workloads whose name holds it
+bool wanted(const std::string& name) { return g_only.empty() || name.find(g_only) != std::string::npos; }
+
+std::vector<Result> run_backend(const std::string& backend, int rounds) {
+  std::vector<Result> out;
+  const std::string url = url_for(backend);
+  if (url.empty()) {
+    std::fprintf(stderr, "%s: no server (set %s)\n", backend.c_str(),
+                 backend == "postgres" ? "QUARRY_TEST_POSTGRES_URL" : "QUARRY_TEST_MYSQL_URL");
+    return out;
+  }
+  std::fprintf(stderr, "== %s\n", backend.c_str());
+  configure(Config::parse("databases:\n  default:\n    url: \"" + url + "\"\n    pool: {size: 1}\n"));
+  drop_tables<Item, BulkItem>();
+  create_tables<Item, BulkItem>();
+  const DatabaseSettings settings = parse_database_url(url);
+  auto raw = raw_for(backend, settings);
+  fill(*raw);
+  const std::string truncate = backend == "sqlite" ? "DELETE FROM bench_bulk" : "TRUNCATE TABLE bench_bulk";
+
+  std::vector<int64_t> ids(kGets);
+  std::mt19937_64 rng(42);
+  for (auto& id : ids) id = static_cast<int64_t>(rng() % kTableRows) + 1;
+
+  // 1. get(pk)
+  Item sink;
+  int64_t check = 0;
+  if (wanted("get(pk)")) out.push_back(run(backend,
+                    {"get(pk)", kGets, kGets,
+                     [&] {
+                       for (int64_t id : ids) {
+                         raw->get(id, sink);
+                         check += sink.qty;
+                       }
+                     },
+                     [&] {
+                       for (int64_t id : ids) {
+                         const Item it = objects<Item>().get("pk", id);
+                         check += it.qty;
+                       }
+                     },
+                     {}, raw->label()},
+                    rounds));
+
+  // 2. 10k rows into structs
+  if (wanted("10k rows into structs")) out.push_back(run(backend,
+                    {"10k rows into structs", 1, kFetchRows,
+                     [&] {
+                       std::vector<Item> rows;
+                       raw->fetch(kFetchRows, rows);
+                       check += rows.size();
+                     },
+                     [&] {
+                       const auto qs = objects<Item>().filter("id__lte", kFetchRows).order_by({"id"});
+                       check += qs.list().size();
+                     },
+                     {}, raw->label()},
+                    rounds));
+
+  // 4. values_list and GROUP BY
+  if (wanted("values_list over 10k rows")) out.push_back(run(backend,
+                    {"values_list over 10k rows", 1, kFetchRows,
+                     [&] {
+                       std::vector<std::pair<int64_t, Decimal>> rows;
+                       raw->id_price(kFetchRows, rows);
+                       check += rows.size();
+                     },
+                     [&] {
+                       const auto qs = objects<Item>()
+                                           .filter("id__lte", kFetchRows)
+                                           .order_by({"id"})
+                                           .values_list<int64_t, Decimal>("id", "price");
+                       check += qs.list().size();
+                     },
+                     {}, raw->label()},
+                    rounds));
+  if (wanted("aggregate with GROUP BY")) out.push_back(run(backend,
+                    {"aggregate with GROUP BY", 1, 2,
+                     [&] {
+                       std::vector<std::tuple<bool, int64_t, int64_t>> rows;
+                       raw->group_by(rows);
+                       check += rows.size();
+                     },
+                     [&] {
+                       const auto qs = objects<Item>().values({"is_active"}).annotate(
+                           {{"n", CountAll()}, {"total", Sum("qty")}});
+                       check += qs.list().size();
+                     },
+                     {}, raw->label()},
+                    rounds));
+
+  // 3. bulk_create of 100k rows
+  std::vector<Item> items;
+  std::vector<BulkItem> bulk;
+  for (int64_t i = 1; i <= kTableRows; ++i) {
+    items.push_back(make_item(i));
+    bulk.push_back(make_item<BulkItem>(i));
+  }
+  auto reset = [&] {
+    raw->exec(truncate);
+    for (auto& b : bulk) b.id = 0;
+  };
+  if (wanted("bulk_create 100k rows")) out.push_back(run(backend,
+                    {"bulk_create 100k rows", 1, static_cast<std::size_t>(kTableRows),
+                     [&] { raw->insert_batches(items, 1000); },
+                     [&] { objects<BulkItem>().bulk_create(bulk); }, reset,
+                     raw->label() + " INSERT x1000"},
+                    rounds));
+  if (raw->has_copy() && wanted("bulk_create 100k rows vs COPY")) {
+    out.push_back(run(backend,
+                      {"bulk_create 100k rows vs COPY", 1, static_cast<std::size_t>(kTableRows),
+                       [&] { raw->copy(items); }, [&] { objects<BulkItem>().bulk_create(bulk); }, reset,
+                       raw->label() + " COPY"},
+                      rounds));
+  }
+
+  // 5. SQL generation alone
+  constexpr std::size_t kCompiles = 100'000;
+  if (wanted("SQL for filter(pk=1)")) out.push_back(run_alone(backend, "SQL for filter(pk=1)", kCompiles,
+                          [&] {
+                            for (std::size_t i = 0; i < kCompiles; ++i) {
+                              check += objects<Item>().filter("pk", 1).sql().sql.size();
+                            }
+                          },
+                          rounds));
+  if (wanted("SQL for the seed's section 9")) out.push_back(run_alone(backend, "SQL for the seed's section 9", kCompiles / 10,
+                          [&] {
+                            for (std::size_t i = 0; i < kCompiles / 10; ++i) {
+                              check += objects<seed::Student>()
+                                           .filter(Q({{"course", "Math"}, {"gpa__gt", 3.5}}) |
+                                                   Q({{"course", "Science"}, {"gpa__gt", 3.8}}))
+                                           .annotate({{"scholarship",
+                                                       Case({When("gpa__gte", 3.8, Value(1000)),
+                                                             When("gpa__gte", 3.5, Value(500))},
+                                                            Value(0), IntegerField())},
+                                                      {"course_count", Count("course")}})
+                                           .sql()
+                                           .sql.size();
+                            }
+                          },
+                          rounds));
+  drop_tables<Item, BulkItem>();
+  if (check == 42) std::fprintf(stderr, "(checksum %lld)\n", static_cast<long long>(check));
+  return out;
+}
+
+std::string machine() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  std::string cpu = "unknown cpu";
+  std::ifstream info("/proc/cpuinfo");
+  for (std::string line; std::getline(info, line);) {
+    if (line.rfind("model name", 0) == 0) {
+      cpu = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  return cpu + ", " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " cores";
+}
+
+}  // namespace
+}  // namespace bench
+
+int main(int argc, char** argv) {
+  std::string backend = "all", json;
+  int rounds = 5;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--backend=", 10) == 0) backend = argv[i] + 10;
+    if (std::strncmp(argv[i], "--rounds=", 9) == 0) rounds = std::atoi(argv[i] + 9);
+    if (std::strncmp(argv[i], "--json=", 7) == 0) json = argv[i] + 7;
+    if (std::strncmp(argv[i], "--only=", 7) == 0) bench::g_only = argv[i] + 7;
+  }
+  std::vector<bench::Result> results;
+  for (const char* b : {"sqlite", "postgres", "mysql"}) {
+    if (backend != "all" && backend != b) continue;
+    auto r = bench::run_backend(b, rounds);
+    results.insert(results.end(), r.begin(), r.end());
+  }
+  bench::print_table(results);
+  if (!json.empty()) {
+    std::ofstream(json) << bench::to_json(results, bench::machine());
+    std::fprintf(stderr, "figures written to %s\n", json.c_str());
+  }
+  return 0;
+}
