@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -94,7 +95,8 @@ class Dialect {
   uint64_t id_;
   void* handle_ = nullptr;
   std::string server_version_;
-  std::vector<std::pair<std::string, std::string>> text_;  // sorted by key
+  std::vector<std::pair<std::string, std::string>> text_;         // sorted by key
+  std::unordered_map<std::string_view, std::string_view> index_;  // text_ by key
   Features features_;
   char quote_ = '"';
   PlaceholderStyle placeholder_ = PlaceholderStyle::Question;

@@ -255,21 +255,20 @@ class BasicQuerySet {
   // Django's qs[i]: from the cache if there is one, else one row (LIMIT 1 OFFSET i).
   RowT operator[](std::size_t i) const {
     if (cache_) return cache_->at(i);
-    std::vector<RowT> one;
-    fetch(*detail::with_slice(*q_, static_cast<int64_t>(i), static_cast<int64_t>(i) + 1), one);
-    if (one.empty())
-      throw std::out_of_range("queryset index " + std::to_string(i) + " out of range");
-    return std::move(one.front());
+    auto one =
+        fetch_first(*detail::with_slice(*q_, static_cast<int64_t>(i), static_cast<int64_t>(i) + 1));
+    if (!one) throw std::out_of_range("queryset index " + std::to_string(i) + " out of range");
+    return std::move(*one);
   }
 
   // One row matching the lookups; DoesNotExist or MultipleObjectsReturned otherwise.
   RowT get() const {
-    std::vector<RowT> rows;
+    std::size_t n = 0;
     // Up to 21, as Django, to say "more than 20" without reading a whole table.
-    fetch(*detail::with_slice(*q_, 0, 21), rows);
-    if (rows.empty()) throw DoesNotExistFor<T>(meta<T>().name());
-    if (rows.size() > 1) detail::throw_multiple(meta<T>(), rows.size());
-    return std::move(rows.front());
+    auto row = fetch_first(*detail::with_slice(*q_, 0, 21), &n);
+    if (!row) throw DoesNotExistFor<T>(meta<T>().name());
+    if (n > 1) detail::throw_multiple(meta<T>(), n);
+    return std::move(*row);
   }
   RowT get(const Q& cond) const { return filter(cond).get(); }
   RowT get(std::string lookup, Expr value) const {
@@ -319,16 +318,25 @@ class BasicQuerySet {
     detail::Cursor c(q);
     while (c.next()) out.push_back(Derived::read_row(c));
   }
+  // The first row, if any; with `rows`, also counts the rows there are (read, not loaded).
+  static std::optional<RowT> fetch_first(const detail::Query& q, std::size_t* rows = nullptr) {
+    if (detail::is_none(q)) return std::nullopt;
+    detail::Cursor c(q);
+    if (!c.next()) return std::nullopt;
+    std::optional<RowT> first(Derived::read_row(c));
+    if (rows) {
+      *rows = 1;
+      while (c.next()) ++*rows;
+    }
+    return first;
+  }
 
   std::optional<RowT> edge(bool last) const {
     if (cache_) {
       if (cache_->empty()) return std::nullopt;
       return last ? cache_->back() : cache_->front();
     }
-    std::vector<RowT> one;
-    fetch(*detail::with_slice(*detail::with_default_order_by_pk(*q_, last), 0, 1), one);
-    if (one.empty()) return std::nullopt;
-    return std::move(one.front());
+    return fetch_first(*detail::with_slice(*detail::with_default_order_by_pk(*q_, last), 0, 1));
   }
 
   std::shared_ptr<const detail::Query> q_;

@@ -120,7 +120,7 @@ class ResultSet {
   detail::StatementEntry* stmt_ = nullptr;
   quarry_result* res_ = nullptr;
   std::size_t ncols_ = 0;
-  std::vector<quarry_value> row_;
+  quarry_value* row_ = nullptr;                  // the statement's row buffer: valid while open
   mutable std::vector<std::string_view> names_;  // filled on first use
   int64_t affected_ = -1;
   std::optional<int64_t> insert_id_;

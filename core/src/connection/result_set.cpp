@@ -13,7 +13,8 @@ ResultSet::ResultSet(Connection* conn, detail::StatementEntry* stmt, quarry_resu
     : conn_(conn), stmt_(stmt), res_(res) {
   const quarry_plugin* api = conn_->api_;
   ncols_ = api->column_count(res_);
-  row_.resize(ncols_);
+  if (stmt_->row.size() < ncols_) stmt_->row.resize(ncols_);
+  row_ = stmt_->row.data();
   affected_ = api->affected_rows(res_);
   int64_t id = 0;
   if (api->last_insert_id(res_, &id) == 1) insert_id_ = id;
@@ -25,7 +26,7 @@ ResultSet::ResultSet(ResultSet&& o) noexcept
       stmt_(o.stmt_),
       res_(o.res_),
       ncols_(o.ncols_),
-      row_(std::move(o.row_)),
+      row_(o.row_),
       names_(std::move(o.names_)),
       affected_(o.affected_),
       insert_id_(o.insert_id_),
@@ -42,7 +43,7 @@ ResultSet& ResultSet::operator=(ResultSet&& o) noexcept {
   stmt_ = o.stmt_;
   res_ = o.res_;
   ncols_ = o.ncols_;
-  row_ = std::move(o.row_);
+  row_ = o.row_;
   names_ = std::move(o.names_);
   affected_ = o.affected_;
   insert_id_ = o.insert_id_;
@@ -73,7 +74,7 @@ bool ResultSet::next() {
     return false;
   }
   quarry_error err{};
-  const int rc = conn_->api_->fetch(res_, row_.data(), ncols_, &err);
+  const int rc = conn_->api_->fetch(res_, row_, ncols_, &err);
   if (rc == 1) {
     has_row_ = true;
     return true;

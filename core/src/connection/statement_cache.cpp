@@ -15,7 +15,7 @@ StatementEntry* StatementCache::adopt(std::string_view sql, quarry_statement* ha
   const bool can_cache = cache && capacity_ > 0 && map_.find(sql) == map_.end();
   if (can_cache && map_.size() >= capacity_) evict_one();
   if (!can_cache || map_.size() >= capacity_) {
-    auto* e = new StatementEntry{handle, std::string(sql), true, false, {}};
+    auto* e = new StatementEntry{handle, std::string(sql), true, false, {}, {}};
     return e;
   }
   auto entry = std::make_unique<StatementEntry>();

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "quarry/plugin/abi.h"
 
@@ -22,6 +23,9 @@ struct StatementEntry {
   bool busy = false;
   bool cached = false;
   std::list<StatementEntry*>::iterator lru;
+  // The row buffer of the statement's open result (one at a time), kept between
+  // executions so that running a cached statement allocates nothing for it.
+  std::vector<quarry_value> row;
 };
 
 class StatementCache {

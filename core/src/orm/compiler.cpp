@@ -10,9 +10,6 @@
 namespace quarry::detail {
 namespace {
 
-// Where a parameter goes; numbered by finish(), once the whole statement is written.
-constexpr char kParam = '\x01';
-
 bool is_pattern(std::string_view lookup) {
   return lookup == "iexact" || lookup.ends_with("contains") || lookup.ends_with("startswith") ||
          lookup.ends_with("endswith");
@@ -43,18 +40,30 @@ std::string_view transform_key(std::string_view t) {
 
 std::optional<FieldKind> kind_of_value(const Value& v) {
   switch (v.type()) {
-    case ValueType::Null: return std::nullopt;
-    case ValueType::Bool: return FieldKind::Boolean;
-    case ValueType::Int: return FieldKind::BigInteger;
-    case ValueType::Double: return FieldKind::Float;
-    case ValueType::Decimal: return FieldKind::Decimal;
-    case ValueType::Text: return FieldKind::Text;
-    case ValueType::Bytes: return FieldKind::Binary;
-    case ValueType::Date: return FieldKind::Date;
-    case ValueType::Time: return FieldKind::Time;
-    case ValueType::DateTime: return FieldKind::DateTime;
-    case ValueType::Json: return FieldKind::Json;
-    case ValueType::Uuid: return FieldKind::Uuid;
+    case ValueType::Null:
+      return std::nullopt;
+    case ValueType::Bool:
+      return FieldKind::Boolean;
+    case ValueType::Int:
+      return FieldKind::BigInteger;
+    case ValueType::Double:
+      return FieldKind::Float;
+    case ValueType::Decimal:
+      return FieldKind::Decimal;
+    case ValueType::Text:
+      return FieldKind::Text;
+    case ValueType::Bytes:
+      return FieldKind::Binary;
+    case ValueType::Date:
+      return FieldKind::Date;
+    case ValueType::Time:
+      return FieldKind::Time;
+    case ValueType::DateTime:
+      return FieldKind::DateTime;
+    case ValueType::Json:
+      return FieldKind::Json;
+    case ValueType::Uuid:
+      return FieldKind::Uuid;
   }
   return std::nullopt;
 }
@@ -94,19 +103,6 @@ OrderBy order_from_text(std::string_view text) {
   return OrderBy{F(std::string(text)), desc};
 }
 
-// Replaces the parameter marks with the dialect's numbered or positional markers.
-std::string finish(const Dialect& d, const std::string& sql) {
-  std::string out;
-  out.reserve(sql.size() + 16);
-  std::size_t n = 0, pos = 0;
-  for (std::size_t at; (at = sql.find(kParam, pos)) != std::string::npos; pos = at + 2) {
-    out.append(sql, pos, at - pos);
-    d.append_param(out, ++n, static_cast<ValueType>(sql[at + 1] - '0'));
-  }
-  out.append(sql, pos, std::string::npos);
-  return out;
-}
-
 // Writes a template, calling slot(name) to write each {slot} where it stands. SQL and
 // parameters are written in textual order, so a template may put {rhs} before {lhs} or
 // name a slot twice, and the parameters still line up with their markers.
@@ -131,7 +127,8 @@ void render(SqlWriter& w, std::string_view tmpl, Slot&& slot) {
 }
 
 [[noreturn]] void unknown_slot(std::string_view name) {
-  throw ProgrammingError("template slot {" + std::string(name) + "} is not one this template takes");
+  throw ProgrammingError("template slot {" + std::string(name) +
+                         "} is not one this template takes");
 }
 
 // A model's table and columns quoted for one dialect, made once: the SELECT list of
@@ -184,10 +181,7 @@ void SqlWriter::value(Value v) {
     d_.append_literal(sql, v);
     return;
   }
-  const ValueType t = v.type();
-  params.push_back(std::move(v));
-  sql += kParam;
-  sql += static_cast<char>('0' + static_cast<int>(t));  // the type, for finish()
+  param(std::move(v));
 }
 
 Compiler::Compiler(const Query& q, SqlWriter& w, std::string table)
@@ -207,7 +201,9 @@ void Compiler::column(const Field& f) {
   w_.quoted(f.column());
 }
 
-std::optional<FieldKind> Compiler::reference(const Resolved& r) { return reference(r, r.transform_count); }
+std::optional<FieldKind> Compiler::reference(const Resolved& r) {
+  return reference(r, r.transform_count);
+}
 
 // The path with its first n transforms applied: each transform's template wraps the
 // reference under it.
@@ -271,7 +267,7 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       return k;
     }
     case ExprNode::Kind::Case: {
-      const std::optional<FieldKind> out = e.output ? std::optional(e.output->kind()) : std::nullopt;
+      const std::optional<FieldKind> out = e.output ? std::optional(e.output->kind) : std::nullopt;
       std::optional<FieldKind> seen;
       auto branch = [&](const ExprNode& v) {
         if (out && v.kind == ExprNode::Kind::Literal) {
@@ -299,7 +295,7 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       return function(e);
     case ExprNode::Kind::Wrapper:
       expr(*e.args[0]);
-      return e.output->kind();
+      return e.output->kind;
     case ExprNode::Kind::Subquery: {
       w_.add('(');
       Compiled inner;
@@ -341,7 +337,8 @@ std::optional<FieldKind> Compiler::aggregate(const ExprNode& e) {
     w_.add(')');
   }
   if (e.func == "COUNT") return FieldKind::BigInteger;
-  if (e.func == "AVG") return arg_kind == FieldKind::Decimal ? FieldKind::Decimal : FieldKind::Float;
+  if (e.func == "AVG")
+    return arg_kind == FieldKind::Decimal ? FieldKind::Decimal : FieldKind::Float;
   if (e.func == "SUM" && is_integer(arg_kind)) return FieldKind::BigInteger;
   return arg_kind;
 }
@@ -414,7 +411,8 @@ void Compiler::condition(const QNode& n) {
   }
 }
 
-void Compiler::write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind, std::string_view what) {
+void Compiler::write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind,
+                         std::string_view what) {
   if (rhs.kind == ExprNode::Kind::Literal) {
     w_.value(prepared(rhs.value, lhs_kind, what));
   } else {
@@ -430,8 +428,8 @@ void Compiler::lookup(const QNode& leaf, bool negated) {
   std::optional<FieldKind> kind;
 
   // exclude(x=1) keeps the rows where x is NULL, as in Django: NOT (x = 1 AND x IS NOT NULL).
-  const bool guard_null = negated && r.field && r.field->null() && l != "isnull" &&
-                          !(literal && rhs.value.is_null());
+  const bool guard_null =
+      negated && r.field && r.field->null() && l != "isnull" && !(literal && rhs.value.is_null());
   if (guard_null) w_.add('(');
 
   if (l == "isnull" || (l == "exact" && literal && rhs.value.is_null())) {
@@ -468,7 +466,8 @@ void Compiler::lookup(const QNode& leaf, bool negated) {
     w_.value(prepared(rhs.values[1], kind, leaf.lookup));
   } else {
     const std::string_view tmpl = d_.text(lookup_key(l));
-    const bool pattern = is_pattern(l) && !(l == "iexact" && d_.text("lookup.iexact.pattern") == "raw");
+    const bool pattern =
+        is_pattern(l) && !(l == "iexact" && d_.text("lookup.iexact.pattern") == "raw");
     if (pattern && (!literal || rhs.value.type() != ValueType::Text)) {
       throw NotSupportedError("'" + leaf.lookup + "' takes text, not an expression");
     }
@@ -535,7 +534,9 @@ void Compiler::where_clause(bool having) {
   }
 }
 
-bool Compiler::needs_group_by() const { return q_.has_aggregate_annotation(); }
+bool Compiler::needs_group_by() const {
+  return q_.has_aggregate_annotation();
+}
 
 void Compiler::select(Compiled& out, bool with_order) {
   if (q_.combinator != Combinator::None) {
@@ -545,8 +546,13 @@ void Compiler::select(Compiled& out, bool with_order) {
   const ModelMeta& m = *q_.model;
   w_.add("SELECT ");
   if (q_.distinct) w_.add("DISTINCT ");
-  // Each selected item, and whether GROUP BY must list it (it is not an aggregate).
+  // Each selected item, and whether GROUP BY must list it (it is not an aggregate);
+  // kept only when there is a GROUP BY.
+  const bool grouping = needs_group_by();
   std::vector<bool> plain;
+  auto mark = [&](bool is_plain) {
+    if (grouping) plain.push_back(is_plain);
+  };
   bool first = true;
   auto comma = [&] {
     if (!first) w_.add(", ");
@@ -559,7 +565,7 @@ void Compiler::select(Compiled& out, bool with_order) {
     w_.quoted(name);
     out.extras.push_back({name, k, decimal_places_of(q_, e.node())});
     annotation_kinds_[name] = k;
-    plain.push_back(!contains_aggregate(e.node()));
+    mark(!contains_aggregate(e.node()));
   };
   if (!q_.values_mode) {
     const bool every_field = q_.only_fields.empty() && q_.defer_fields.empty();
@@ -567,20 +573,22 @@ void Compiler::select(Compiled& out, bool with_order) {
       // The common case: the whole, cached column list.
       w_.add(quoted_model(d_, m).all_columns);
       first = false;
+      out.fields.reserve(m.fields().size());
       for (const auto& f : m.fields()) out.fields.push_back(f.get());
-      plain.assign(m.fields().size(), true);
+      if (grouping) plain.assign(m.fields().size(), true);
     } else {
       for (const auto& f : m.fields()) {
         const bool deferred =
             !f->primary_key() &&
-            ((!q_.only_fields.empty() &&
-              std::find(q_.only_fields.begin(), q_.only_fields.end(), f->name()) == q_.only_fields.end()) ||
-             std::find(q_.defer_fields.begin(), q_.defer_fields.end(), f->name()) != q_.defer_fields.end());
+            ((!q_.only_fields.empty() && std::find(q_.only_fields.begin(), q_.only_fields.end(),
+                                                   f->name()) == q_.only_fields.end()) ||
+             std::find(q_.defer_fields.begin(), q_.defer_fields.end(), f->name()) !=
+                 q_.defer_fields.end());
         if (deferred) continue;
         comma();
         column(*f);
         out.fields.push_back(f.get());
-        plain.push_back(true);
+        mark(true);
       }
     }
     for (const auto& [name, e] : q_.annotations) add_annotation(name, e);
@@ -602,7 +610,7 @@ void Compiler::select(Compiled& out, bool with_order) {
                              ? r.field->spec().decimal_places()
                              : -1;
       out.extras.push_back({name, k, places});
-      plain.push_back(true);
+      mark(true);
     }
   }
   w_.add(" FROM ");
@@ -612,7 +620,7 @@ void Compiler::select(Compiled& out, bool with_order) {
     w_.quoted(m.table());
   }
   where_clause(false);
-  if (needs_group_by()) {
+  if (grouping) {
     // By position: PostgreSQL cannot match a repeated expression whose parameters have
     // other numbers, and every backend accepts ordinals.
     bool any = false;
@@ -652,7 +660,8 @@ void Compiler::order_item(const OrderBy& o, bool flip) {
   }
   item();
   w_.add(desc ? " DESC" : " ASC");
-  if ((nulls_first || nulls_last) && native_nulls) w_.add(nulls_first ? " NULLS FIRST" : " NULLS LAST");
+  if ((nulls_first || nulls_last) && native_nulls)
+    w_.add(nulls_first ? " NULLS FIRST" : " NULLS LAST");
 }
 
 void Compiler::order_by_clause(bool) {
@@ -763,8 +772,8 @@ bool simple(const Query& q) {
          q.combinator == Combinator::None;
 }
 
-Compiled done(const Dialect& d, SqlWriter& w, Compiled c) {
-  c.sql = finish(d, w.sql);
+Compiled done(SqlWriter& w, Compiled c) {
+  c.sql = std::move(w.sql);
   c.params = std::move(w.params);
   return c;
 }
@@ -775,7 +784,7 @@ Compiled compile_select(const Query& q, const Dialect& d) {
   SqlWriter w(d);
   Compiled c;
   Compiler(q, w, q.model->table()).select(c);
-  return done(d, w, std::move(c));
+  return done(w, std::move(c));
 }
 
 Compiled compile_count(const Query& q, const Dialect& d) {
@@ -792,7 +801,7 @@ Compiled compile_count(const Query& q, const Dialect& d) {
     w.add(") subquery");
   }
   c.extras.push_back({"count", FieldKind::BigInteger});
-  return done(d, w, std::move(c));
+  return done(w, std::move(c));
 }
 
 Compiled compile_exists(const Query& q, const Dialect& d) {
@@ -816,7 +825,7 @@ Compiled compile_exists(const Query& q, const Dialect& d) {
   limited.combinator = Combinator::None;
   Compiler(limited, w, "").limit_clause();
   c.extras.push_back({"a", FieldKind::BigInteger});
-  return done(d, w, std::move(c));
+  return done(w, std::move(c));
 }
 
 Compiled compile_aggregate(const Query& q, const Dialect& d,
@@ -849,7 +858,7 @@ Compiled compile_aggregate(const Query& q, const Dialect& d,
     w.quoted(q.model->table());
     outer.where_clause_public();
   }
-  return done(d, w, std::move(c));
+  return done(w, std::move(c));
 }
 
 Compiled compile_update(const Query& q, const Dialect& d,
@@ -874,7 +883,7 @@ Compiled compile_update(const Query& q, const Dialect& d,
     }
   }
   comp.where_clause_public();
-  return done(d, w, Compiled{});
+  return done(w, Compiled{});
 }
 
 Compiled compile_delete(const Query& q, const Dialect& d) {
@@ -883,7 +892,7 @@ Compiled compile_delete(const Query& q, const Dialect& d) {
   w.add("DELETE FROM ");
   w.quoted(q.model->table());
   Compiler(q, w, q.model->table()).where_clause_public();
-  return done(d, w, Compiled{});
+  return done(w, Compiled{});
 }
 
 Compiled compile_insert(const ModelMeta& m, const Dialect& d,
@@ -922,7 +931,7 @@ Compiled compile_insert(const ModelMeta& m, const Dialect& d,
     w.add(d.render("returning", {{"columns", pk}}));
     c.extras.push_back({m.pk().name(), m.pk().kind()});
   }
-  return done(d, w, std::move(c));
+  return done(w, std::move(c));
 }
 
 Compiled compile_bulk_update(const ModelMeta& m, const Dialect& d,
@@ -958,7 +967,7 @@ Compiled compile_bulk_update(const ModelMeta& m, const Dialect& d,
     w.param(pks[r]);
   }
   w.add(')');
-  return done(d, w, Compiled{});
+  return done(w, Compiled{});
 }
 
 std::string compile_ddl_condition(const ModelMeta& m, const Dialect& d, const Q& cond) {
@@ -969,7 +978,7 @@ std::string compile_ddl_condition(const ModelMeta& m, const Dialect& d, const Q&
 }
 
 int decimal_places_of(const Query& q, const ExprNode& e) {
-  if (e.output) return e.output->kind() == FieldKind::Decimal ? e.output->decimal_places() : -1;
+  if (e.output) return e.output->kind == FieldKind::Decimal ? e.output->decimal_places : -1;
   if (e.kind == ExprNode::Kind::Field) {
     if (q.annotation(e.path)) return decimal_places_of(q, q.annotation(e.path)->node());
     const Resolved r = resolve_ref(q, e.path);

@@ -34,12 +34,16 @@ struct Compiled {
   std::vector<OutputColumn> extras;  // then these: annotations, values() columns
 };
 
-// SQL text and its parameters, with placeholders numbered across subqueries.
+// SQL text and its parameters, with placeholders numbered across subqueries. Markers
+// are numbered as they are written: the compiler writes SQL in textual order (a
+// template's slots are filled where they stand), so the n-th marker in the text is
+// always the n-th parameter.
 class SqlWriter {
  public:
   explicit SqlWriter(const Dialect& d, bool inline_literals = false)
       : d_(d), inline_(inline_literals) {
     sql.reserve(256);
+    params.reserve(4);
   }
   const Dialect& dialect() const { return d_; }
   void add(std::string_view s) { sql += s; }
@@ -50,10 +54,8 @@ class SqlWriter {
   // A value that is always bound, NULL included (INSERT rows, bulk updates): the SQL
   // text then stays the same from row to row, so the prepared statement is reused.
   void param(Value v) {
-    const ValueType t = v.type();
+    d_.append_param(sql, params.size() + 1, v.type());
     params.push_back(std::move(v));
-    sql += '\x01';
-    sql += static_cast<char>('0' + static_cast<int>(t));
   }
 
   std::string sql;

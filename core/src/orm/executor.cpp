@@ -45,12 +45,16 @@ struct Cursor::State {
         alias(q.alias),
         compiled(std::move(c)),
         rs(lease->query(compiled.sql, compiled.params)) {
-    for (const auto& f : q.model->fields()) {
-      if (std::find(compiled.fields.begin(), compiled.fields.end(), f.get()) ==
-          compiled.fields.end()) {
-        deferred.push_back(f->name());
+    // Only what this query needs: most read every field and no extras, and pay nothing.
+    if (q.model->has_state() && compiled.fields.size() != q.model->fields().size()) {
+      for (const auto& f : q.model->fields()) {
+        if (std::find(compiled.fields.begin(), compiled.fields.end(), f.get()) ==
+            compiled.fields.end()) {
+          deferred.push_back(f->name());
+        }
       }
     }
+    if (compiled.extras.empty()) return;
     auto n = std::make_shared<std::vector<std::string>>();
     for (const auto& e : compiled.extras) {
       n->push_back(e.name);
@@ -105,6 +109,10 @@ void Cursor::load(void* obj, Record* extra) const {
     st->db = s_->alias;
     st->adding = false;
     st->deferred = s_->deferred;
+  }
+  if (s_->slots.empty()) {
+    if (extra) *extra = Record();
+    return;
   }
   const std::size_t base = fields.size();
   std::vector<Value> values;

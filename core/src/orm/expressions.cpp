@@ -106,14 +106,14 @@ Expr Case(std::vector<When> whens, Expr otherwise, std::optional<FieldSpec> outp
   auto n = make_node(ExprNode::Kind::Case);
   for (auto& w : whens) n->whens.emplace_back(w.condition().ptr(), w.then().ptr());
   n->args = {otherwise.ptr()};
-  n->output = std::move(output);
+  if (output) n->output = detail::DeclaredOutput{output->kind(), output->decimal_places()};
   return Expr(std::move(n));
 }
 
 Expr ExpressionWrapper(Expr e, FieldSpec output) {
   auto n = make_node(ExprNode::Kind::Wrapper);
   n->args = {e.ptr()};
-  n->output = std::move(output);
+  n->output = detail::DeclaredOutput{output.kind(), output.decimal_places()};
   return Expr(std::move(n));
 }
 

@@ -18,6 +18,13 @@ class Query;
 using ExprPtr = std::shared_ptr<const ExprNode>;
 using QPtr = std::shared_ptr<const QNode>;
 
+// What a Case or ExpressionWrapper declares it gives: all the compiler needs of the
+// FieldSpec it was given.
+struct DeclaredOutput {
+  FieldKind kind;
+  int decimal_places = -1;
+};
+
 struct ExprNode {
   enum class Kind {
     Literal,    // value
@@ -42,7 +49,7 @@ struct ExprNode {
   bool distinct = false;
   bool star = false;
   QPtr filter;
-  std::optional<FieldSpec> output;
+  std::optional<DeclaredOutput> output;
   std::shared_ptr<const Query> query;
 
   explicit ExprNode(Kind k) : kind(k) {}

@@ -66,7 +66,8 @@ Resolved resolve(const Query& q, std::string_view path, bool allow_lookup) {
                      "' into field. Choices are: " + list);
   }
   auto type_name = [&r] {
-    return r.field && r.transform_count == 0 ? std::string(kind_name(r.field->kind())) : "this expression";
+    return r.field && r.transform_count == 0 ? std::string(kind_name(r.field->kind()))
+                                             : "this expression";
   };
   for (std::size_t i = 1; i < nparts; ++i) {
     const std::string_view p = parts[i];
@@ -96,7 +97,7 @@ std::optional<FieldKind> kind_of(const Resolved& r) {
   if (r.field) return r.field->kind();
   if (r.annotation) {
     const ExprNode& n = r.annotation->node();
-    if (n.output) return n.output->kind();
+    if (n.output) return n.output->kind;
     if (n.kind == ExprNode::Kind::Field) return std::nullopt;  // resolved when compiled
   }
   return std::nullopt;

@@ -36,7 +36,9 @@ std::atomic<uint64_t> g_next_dialect_id{1};
 }
 
 Dialect::Dialect(std::shared_ptr<const Engine> engine, std::string server_version)
-    : engine_(std::move(engine)), id_(g_next_dialect_id++), server_version_(std::move(server_version)) {
+    : engine_(std::move(engine)),
+      id_(g_next_dialect_id++),
+      server_version_(std::move(server_version)) {
   const quarry_plugin& t = engine_->table();
   quarry_error err{};
   quarry_dialect* d = nullptr;
@@ -48,6 +50,9 @@ Dialect::Dialect(std::shared_ptr<const Engine> engine, std::string server_versio
     const char* v = t.dialect_get(d, key.c_str());
     text_.emplace_back(key, v ? std::string(v) : fallback);
   }
+  // Views into text_, which never changes again: the compiler looks keys up per query.
+  index_.reserve(text_.size());
+  for (const auto& [key, value] : text_) index_.emplace(key, value);
   for (const auto& [name, fallback] : Features::defaults()) {
     const int v = t.dialect_feature(d, name.c_str());
     features_.flags_.emplace_back(name, v < 0 ? fallback : v == 1);
@@ -101,8 +106,8 @@ void Dialect::append_quoted(std::string& out, std::string_view identifier) const
   }
   if (max_identifier_length_ != 0 && identifier.size() > max_identifier_length_) {
     throw ProgrammingError("identifier '" + std::string(identifier) + "' is longer than the " +
-                           std::to_string(max_identifier_length_) + " characters " +
-                           engine_name() + " allows");
+                           std::to_string(max_identifier_length_) + " characters " + engine_name() +
+                           " allows");
   }
   out += quote_;
   // The quote character inside a name is doubled; names rarely have one.
@@ -203,11 +208,8 @@ std::string Dialect::pattern_value(std::string_view lookup, std::string_view tex
 }
 
 std::string_view Dialect::text(std::string_view key) const {
-  auto it = std::lower_bound(text_.begin(), text_.end(), key,
-                             [](const auto& kv, std::string_view k) { return kv.first < k; });
-  if (it == text_.end() || it->first != key) {
-    throw ProgrammingError("unknown dialect key '" + std::string(key) + "'");
-  }
+  const auto it = index_.find(key);
+  if (it == index_.end()) throw ProgrammingError("unknown dialect key '" + std::string(key) + "'");
   return it->second;
 }
 
