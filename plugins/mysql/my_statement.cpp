@@ -132,7 +132,9 @@ sdk::Result& Statement::execute(std::span<const quarry_value> params, uint32_t f
   result_.close();
   bind(params);
   if (mysql_stmt_execute(stmt_) != 0) raise(stmt_);
-  result_.start((flags & QUARRY_EXEC_STREAM) != 0);
+  // Unbuffered fetch also when the caller drains the result at once: it skips
+  // mysql_stmt_store_result's copy of every row.
+  result_.start((flags & (QUARRY_EXEC_STREAM | QUARRY_EXEC_DRAIN)) != 0);
   return result_;
 }
 

@@ -33,6 +33,8 @@ class Result final : public sdk::Result {
   void start_buffered(PGresult* res);
   void start_streamed();
   void read_row(const PGresult* res, int row, quarry_value* out, std::size_t ncols);
+  // Column types (and a decode buffer per column), read once per result.
+  void describe(const PGresult* res);
   bool next_streamed_row();
 
   Statement& stmt_;
@@ -45,6 +47,7 @@ class Result final : public sdk::Result {
   bool first_row_pending_ = false;
   int64_t affected_ = -1;
   std::vector<std::string> scratch_;  // decoded bytea, a buffer per column
+  std::vector<Oid> types_;
 };
 
 class Statement final : public sdk::Statement {

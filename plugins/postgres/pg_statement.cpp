@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -48,7 +49,7 @@ void Result::start_buffered(PGresult* res) {
   row_ = 0;
   nrows_ = PQntuples(res);
   ncols_ = static_cast<std::size_t>(PQnfields(res));
-  scratch_.resize(ncols_);
+  describe(res);
   const char* tuples = PQcmdTuples(res);
   affected_ = (tuples && *tuples) ? std::strtoll(tuples, nullptr, 10) : -1;
 }
@@ -71,7 +72,7 @@ void Result::start_streamed() {
   }
   meta_ = first;
   ncols_ = static_cast<std::size_t>(PQnfields(first));
-  scratch_.resize(ncols_);
+  describe(first);
   first_row_pending_ = st == PGRES_SINGLE_TUPLE;
   if (!first_row_pending_) {
     // No rows at all: finish the query so the session is free at once.
@@ -85,15 +86,21 @@ const char* Result::column_name(std::size_t index) const {
   return meta_ ? PQfname(meta_, static_cast<int>(index)) : nullptr;
 }
 
+void Result::describe(const PGresult* res) {
+  scratch_.resize(ncols_);
+  types_.resize(ncols_);
+  for (std::size_t i = 0; i < ncols_; ++i) types_[i] = PQftype(res, static_cast<int>(i));
+}
+
 void Result::read_row(const PGresult* res, int row, quarry_value* out, std::size_t ncols) {
+  ncols = std::min(ncols, ncols_);
   for (std::size_t i = 0; i < ncols; ++i) {
     const int c = static_cast<int>(i);
     if (PQgetisnull(res, row, c)) {
       out[i] = sdk::null_value();
       continue;
     }
-    out[i] =
-        decode(PQftype(res, c), PQgetvalue(res, row, c), PQgetlength(res, row, c), scratch_[i]);
+    out[i] = decode(types_[i], PQgetvalue(res, row, c), PQgetlength(res, row, c), scratch_[i]);
   }
 }
 

@@ -30,6 +30,9 @@ struct ExecOptions {
   // (PostgreSQL single-row mode, MySQL unbuffered fetch; SQLite always steps). While a
   // streamed result is open, PostgreSQL and MySQL connections run nothing else.
   bool stream = false;
+  // The caller reads every row (or closes the result) before it runs anything else on
+  // the connection, so the plugin may stream where that is faster than buffering.
+  bool drain = false;
   // Keep the prepared statement for reuse (off for one-off SQL).
   bool cache = true;
 };

@@ -100,7 +100,8 @@ bool has_annotations(const Query& q);
 Expr subquery(std::shared_ptr<const Query> q);
 
 // A running SELECT on the query's alias (the thread's atomic block's connection, or a
-// pooled one), read row by row.
+// pooled one), read row by row. Its rows are read to the end, or the cursor dropped,
+// before anything else runs on that connection: the backend may stream them.
 class Cursor {
  public:
   explicit Cursor(const Query& q);
@@ -316,14 +317,15 @@ class BasicQuerySet {
   static void fetch(const detail::Query& q, std::vector<RowT>& out) {
     if (detail::is_none(q)) return;
     detail::Cursor c(q);
-    while (c.next()) out.push_back(Derived::read_row(c));
+    while (c.next()) Derived::read_row(c, out.emplace_back());
   }
   // The first row, if any; with `rows`, also counts the rows there are (read, not loaded).
   static std::optional<RowT> fetch_first(const detail::Query& q, std::size_t* rows = nullptr) {
     if (detail::is_none(q)) return std::nullopt;
     detail::Cursor c(q);
     if (!c.next()) return std::nullopt;
-    std::optional<RowT> first(Derived::read_row(c));
+    std::optional<RowT> first(std::in_place);
+    Derived::read_row(c, *first);
     if (rows) {
       *rows = 1;
       while (c.next()) ++*rows;
@@ -487,11 +489,7 @@ class QuerySet
     });
   }
 
-  static T read_row(const detail::Cursor& c) {
-    T obj{};
-    c.load(&obj, nullptr);
-    return obj;
-  }
+  static void read_row(const detail::Cursor& c, T& obj) { c.load(&obj, nullptr); }
 
  private:
   T by_edge(const std::string& order) const {
@@ -507,7 +505,7 @@ template <class T>
 class ValuesQuerySet : public BasicQuerySet<T, ValuesQuerySet<T>, Record> {
  public:
   using BasicQuerySet<T, ValuesQuerySet<T>, Record>::BasicQuerySet;
-  static Record read_row(const detail::Cursor& c) { return c.record(); }
+  static void read_row(const detail::Cursor& c, Record& out) { out = c.record(); }
 };
 
 // values_list(): tuples, or single values.
@@ -515,8 +513,7 @@ template <class T, class RowT>
 class ValuesListQuerySet : public BasicQuerySet<T, ValuesListQuerySet<T, RowT>, RowT> {
  public:
   using BasicQuerySet<T, ValuesListQuerySet<T, RowT>, RowT>::BasicQuerySet;
-  static RowT read_row(const detail::Cursor& c) {
-    RowT out{};
+  static void read_row(const detail::Cursor& c, RowT& out) {
     const Row r = c.row();
     if constexpr (requires { std::tuple_size<RowT>::value; }) {
       std::apply(
@@ -528,7 +525,6 @@ class ValuesListQuerySet : public BasicQuerySet<T, ValuesListQuerySet<T, RowT>, 
     } else {
       detail::read_tuple_element(c, r, 0, out);
     }
-    return out;
   }
 };
 

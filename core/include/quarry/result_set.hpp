@@ -21,7 +21,8 @@ class Connection;
 class ResultSet;
 namespace detail {
 struct StatementEntry;
-}
+class Cursor;
+}  // namespace detail
 
 class Row {
  public:
@@ -113,6 +114,8 @@ class ResultSet {
  private:
   friend class Connection;
   friend class Row;
+  // The ORM's row reader checks the row and its width once per query, not per cell.
+  friend class detail::Cursor;
   ResultSet(Connection* conn, detail::StatementEntry* stmt, quarry_result* res);
   void release() noexcept;
 

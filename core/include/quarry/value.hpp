@@ -164,7 +164,13 @@ std::string_view int_name(std::size_t size, bool is_signed) noexcept;
 template <>
 struct ValueTraits<bool> {
   static Value to_value(bool v) { return Value(v); }
-  static void read(ValueRef v, bool& out) { detail::read_bool(v, out); }
+  static void read(ValueRef v, bool& out) {
+    if (v.type() == ValueType::Bool) {
+      out = v.raw_int() != 0;
+      return;
+    }
+    detail::read_bool(v, out);
+  }
 };
 
 template <class I>
@@ -172,6 +178,13 @@ struct ValueTraits<I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<
   static Value to_value(I v) { return Value(v); }
   static void read(ValueRef v, I& out) {
     if constexpr (std::is_signed_v<I>) {
+      if (v.type() == ValueType::Int) {  // inline: every integer cell of every row comes here
+        const int64_t x = v.raw_int();
+        if (x >= std::numeric_limits<I>::min() && x <= std::numeric_limits<I>::max()) {
+          out = static_cast<I>(x);
+          return;
+        }
+      }
       int64_t x;
       detail::read_int(v, x, std::numeric_limits<I>::min(), std::numeric_limits<I>::max(),
                        detail::int_name(sizeof(I), true));

@@ -111,7 +111,8 @@ ResultSet Connection::query_raw(std::string_view sql, std::span<const quarry_val
       timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
   quarry_result* res = nullptr;
   quarry_error err{};
-  const uint32_t flags = opts.stream ? QUARRY_EXEC_STREAM : 0u;
+  const uint32_t flags =
+      (opts.stream ? QUARRY_EXEC_STREAM : 0u) | (opts.drain ? QUARRY_EXEC_DRAIN : 0u);
   if (api_->execute(stmt->handle, params.data(), params.size(), flags, &res, &err) != 0) {
     // Copy the message before anything else calls into the plugin.
     const std::string message = err.message ? err.message : "";

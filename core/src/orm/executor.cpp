@@ -44,7 +44,12 @@ struct Cursor::State {
         model(q.model),
         alias(q.alias),
         compiled(std::move(c)),
-        rs(lease->query(compiled.sql, compiled.params)) {
+        rs(lease->query(compiled.sql, compiled.params, ExecOptions{.drain = true})) {
+    if (rs.column_count() < compiled.fields.size() + compiled.extras.size()) {
+      throw InterfaceError(
+          "the query gave " + std::to_string(rs.column_count()) + " columns, fewer than the " +
+          std::to_string(compiled.fields.size() + compiled.extras.size()) + " it selects");
+    }
     // Only what this query needs: most read every field and no extras, and pay nothing.
     if (q.model->has_state() && compiled.fields.size() != q.model->fields().size()) {
       for (const auto& f : q.model->fields()) {
@@ -96,11 +101,13 @@ int Cursor::decimal_places(std::size_t column) const {
 }
 
 void Cursor::load(void* obj, Record* extra) const {
+  // The row is there (next() said so) and as wide as the query (the State checked).
+  const quarry_value* raw = s_->rs.row_;
   const Row r = s_->rs.row();
   const auto& fields = s_->compiled.fields;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     try {
-      fields[i]->load(obj, r[i]);
+      fields[i]->load(obj, ValueRef(raw[i]));
     } catch (const ValueError& e) {
       throw ValueError(fields[i]->model().name() + "." + fields[i]->name() + ": " + e.message());
     }

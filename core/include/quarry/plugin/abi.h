@@ -130,6 +130,10 @@ typedef struct quarry_param {
 
 /* Flags for execute(). */
 #define QUARRY_EXEC_STREAM 1u /* rows are fetched as they are read, not buffered first */
+/* (v1.1) The caller reads every row, or closes the result, before it runs anything else
+ * on the connection: the plugin may stream where that is faster than buffering (MySQL's
+ * unbuffered fetch), or ignore the flag. */
+#define QUARRY_EXEC_DRAIN 2u
 
 /* ---- the table ---------------------------------------------------------------- */
 
