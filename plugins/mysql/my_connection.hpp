@@ -14,6 +14,13 @@ namespace quarry::mysql {
 class Connection;
 class Statement;
 
+// The connector type a value of this quarry_type is sent as.
+enum_field_types field_type_of(int32_t type);
+// A date, time or datetime as MySQL's struct.
+MYSQL_TIME to_mysql_time(const quarry_value& v);
+// A UUID as MariaDB's uuid type takes it (dashed) or as a char(32) column holds it.
+void append_uuid(std::string& out, const quarry_value& v, bool dashed);
+
 // Rows through the binary protocol into per-column buffers that are reused from row to
 // row. Buffered results are stored client-side first (so the session is free for other
 // statements); streamed ones are read from the socket as fetched.
@@ -84,6 +91,8 @@ class Connection final : public sdk::Connection {
   std::unique_ptr<sdk::Statement> prepare(std::string_view sql) override;
   void* native_handle() override { return conn_; }
 
+  bool bulk_insert(const sdk::BulkInsert& insert) override;
+
   MYSQL* my() const { return conn_; }
   bool native_uuid() const { return native_uuid_; }
 
@@ -91,6 +100,7 @@ class Connection final : public sdk::Connection {
   MYSQL* conn_ = nullptr;
   std::string version_;
   bool native_uuid_ = false;
+  unsigned long max_packet_ = 0;  // the server's max_allowed_packet, once asked
 };
 
 }  // namespace quarry::mysql

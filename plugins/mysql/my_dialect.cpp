@@ -17,6 +17,14 @@ bool has_native_uuid(std::string_view version) {
   return is_mariadb(version) && sdk::ServerVersion::parse(version) >= sdk::ServerVersion{10, 7};
 }
 
+bool has_array_binding(std::string_view version) {
+  return is_mariadb(version) && sdk::ServerVersion::parse(version) >= sdk::ServerVersion{10, 2};
+}
+
+bool has_insert_returning(std::string_view version) {
+  return is_mariadb(version) && sdk::ServerVersion::parse(version) >= sdk::ServerVersion{10, 5};
+}
+
 std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   if (version_text.empty()) version_text = kDefaultVersion;
   const bool maria = is_mariadb(version_text);
@@ -45,6 +53,8 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("type.BinaryField", "longblob");
   d->set("ddl.auto_pk", "{type} AUTO_INCREMENT NOT NULL PRIMARY KEY");
   d->set("insert.empty", "INSERT INTO {table} () VALUES ()");
+  // MySQL's INSERT IGNORE also turns some other errors into warnings, as Django notes.
+  d->set("insert.ignore_conflicts", "INSERT IGNORE INTO {table} ({columns}) VALUES {rows}");
 
   // Text comparisons follow the column's collation (case-insensitive by default);
   // BINARY makes the case-sensitive lookups so, as in Django.

@@ -10,6 +10,17 @@ constexpr char kHex[] = "0123456789abcdef";
 constexpr unsigned long kStreamBuffer = 256;  // grown on demand for longer values
 constexpr unsigned int kBinaryCharset = 63;
 
+int64_t days_of(const MYSQL_TIME& t) {
+  return civil::days_from_civil(t.year, t.month, t.day);
+}
+
+int64_t micros_of_day(const MYSQL_TIME& t) {
+  return ((int64_t{t.hour} * 60 + t.minute) * 60 + t.second) * civil::kMicrosPerSecond +
+         t.second_part;
+}
+
+}  // namespace
+
 MYSQL_TIME to_mysql_time(const quarry_value& v) {
   MYSQL_TIME t{};
   int64_t days = 0, micros = 0;
@@ -38,16 +49,37 @@ MYSQL_TIME to_mysql_time(const quarry_value& v) {
   return t;
 }
 
-int64_t days_of(const MYSQL_TIME& t) {
-  return civil::days_from_civil(t.year, t.month, t.day);
+enum_field_types field_type_of(int32_t type) {
+  switch (type) {
+    case QUARRY_NULL:
+      return MYSQL_TYPE_NULL;
+    case QUARRY_BOOL:
+    case QUARRY_INT64:
+      return MYSQL_TYPE_LONGLONG;
+    case QUARRY_DOUBLE:
+      return MYSQL_TYPE_DOUBLE;
+    case QUARRY_DECIMAL:
+      return MYSQL_TYPE_NEWDECIMAL;
+    case QUARRY_BYTES:
+      return MYSQL_TYPE_BLOB;
+    case QUARRY_DATE:
+      return MYSQL_TYPE_DATE;
+    case QUARRY_TIME:
+      return MYSQL_TYPE_TIME;
+    case QUARRY_DATETIME:
+      return MYSQL_TYPE_DATETIME;
+    default:  // text, JSON, UUIDs written out
+      return MYSQL_TYPE_STRING;
+  }
 }
 
-int64_t micros_of_day(const MYSQL_TIME& t) {
-  return ((int64_t{t.hour} * 60 + t.minute) * 60 + t.second) * civil::kMicrosPerSecond +
-         t.second_part;
+void append_uuid(std::string& out, const quarry_value& v, bool dashed) {
+  for (int k = 0; k < 16; ++k) {
+    if (dashed && (k == 4 || k == 6 || k == 8 || k == 10)) out += '-';
+    out += kHex[v.u.uuid[k] >> 4];
+    out += kHex[v.u.uuid[k] & 15];
+  }
 }
-
-}  // namespace
 
 Statement::Statement(Connection& conn, MYSQL_STMT* stmt) : conn_(conn), stmt_(stmt) {
   // Buffered results learn each column's longest value, so one buffer size fits all rows.
@@ -74,26 +106,21 @@ void Statement::bind(std::span<const quarry_value> params) {
   for (std::size_t i = 0; i < params.size(); ++i) {
     const quarry_value& v = params[i];
     MYSQL_BIND& b = param_binds_[i];
+    b.buffer_type = field_type_of(v.type);
     switch (v.type) {
       case QUARRY_NULL:
-        b.buffer_type = MYSQL_TYPE_NULL;
         break;
       case QUARRY_BOOL:
       case QUARRY_INT64:
-        b.buffer_type = MYSQL_TYPE_LONGLONG;
         b.buffer = const_cast<int64_t*>(&v.u.i);
         break;
       case QUARRY_DOUBLE:
-        b.buffer_type = MYSQL_TYPE_DOUBLE;
         b.buffer = const_cast<double*>(&v.u.d);
         break;
       case QUARRY_DECIMAL:
       case QUARRY_TEXT:
       case QUARRY_JSON:
       case QUARRY_BYTES:
-        b.buffer_type = v.type == QUARRY_DECIMAL ? MYSQL_TYPE_NEWDECIMAL
-                        : v.type == QUARRY_BYTES ? MYSQL_TYPE_BLOB
-                                                 : MYSQL_TYPE_STRING;
         b.buffer = const_cast<char*>(v.u.s.ptr);
         b.buffer_length = static_cast<unsigned long>(v.u.s.len);
         break;
@@ -101,20 +128,12 @@ void Statement::bind(std::span<const quarry_value> params) {
       case QUARRY_TIME:
       case QUARRY_DATETIME:
         param_times_[i] = to_mysql_time(v);
-        b.buffer_type = v.type == QUARRY_DATE   ? MYSQL_TYPE_DATE
-                        : v.type == QUARRY_TIME ? MYSQL_TYPE_TIME
-                                                : MYSQL_TYPE_DATETIME;
         b.buffer = &param_times_[i];
         break;
       case QUARRY_UUID: {
         // MariaDB's uuid type takes the dashed form; char(32) columns the bare hex.
         const std::size_t start = param_text_.size();
-        for (int k = 0; k < 16; ++k) {
-          if (conn_.native_uuid() && (k == 4 || k == 6 || k == 8 || k == 10)) param_text_ += '-';
-          param_text_ += kHex[v.u.uuid[k] >> 4];
-          param_text_ += kHex[v.u.uuid[k] & 15];
-        }
-        b.buffer_type = MYSQL_TYPE_STRING;
+        append_uuid(param_text_, v, conn_.native_uuid());
         b.buffer = param_text_.data() + start;
         b.buffer_length = static_cast<unsigned long>(param_text_.size() - start);
         break;

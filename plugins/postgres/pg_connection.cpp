@@ -19,11 +19,6 @@ const std::set<std::string>& libpq_keywords() {
   return kKeywords;
 }
 
-struct PgResult {
-  PGresult* res;
-  ~PgResult() { PQclear(res); }
-};
-
 }  // namespace
 
 Connection::Connection(const sdk::ConnectParams& params) {

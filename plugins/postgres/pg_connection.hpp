@@ -64,6 +64,12 @@ class Statement final : public sdk::Statement {
   Result result_{*this};
 };
 
+// A PGresult, cleared on every path out.
+struct PgResult {
+  PGresult* res;
+  ~PgResult() { PQclear(res); }
+};
+
 class Connection final : public sdk::Connection {
  public:
   explicit Connection(const sdk::ConnectParams& params);
@@ -74,6 +80,7 @@ class Connection final : public sdk::Connection {
   void execute_script(std::string_view sql) override;
   std::unique_ptr<sdk::Statement> prepare(std::string_view sql) override;
   void* native_handle() override { return conn_; }
+  bool bulk_insert(const sdk::BulkInsert& insert) override;
 
   PGconn* pg() const { return conn_; }
   // Statements are deallocated in one batch before the next prepare, not one round trip

@@ -22,6 +22,53 @@ int hex_value(char c) {
 
 }  // namespace
 
+void append_text(std::string& out, const quarry_value& v) {
+  char buf[64];
+  switch (v.type) {
+    case QUARRY_BOOL:
+      out += v.u.i ? 't' : 'f';
+      return;
+    case QUARRY_INT64:
+      out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u.i).ptr);
+      return;
+    case QUARRY_DOUBLE:
+      out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u.d).ptr);
+      return;
+    case QUARRY_DECIMAL:
+    case QUARRY_TEXT:
+    case QUARRY_JSON:
+      out.append(v.u.s.ptr, v.u.s.len);
+      return;
+    case QUARRY_DATE:
+      out.append(buf, civil::format_date(v.u.i, buf));
+      return;
+    case QUARRY_TIME:
+      out.append(buf, civil::format_time(v.u.i, buf));
+      return;
+    case QUARRY_DATETIME:
+      out.append(buf, civil::format_datetime(v.u.i, buf));
+      out += "+00";
+      return;
+    case QUARRY_UUID:
+      for (int k = 0; k < 16; ++k) {
+        if (k == 4 || k == 6 || k == 8 || k == 10) out += '-';
+        out += kHex[v.u.uuid[k] >> 4];
+        out += kHex[v.u.uuid[k] & 15];
+      }
+      return;
+    default:
+      throw sdk::Error(QUARRY_ERR_INTERFACE, "a value of unknown type " + std::to_string(v.type));
+  }
+}
+
+void append_bytea_hex(std::string& out, std::string_view bytes) {
+  out += "\\\\x";  // \\x: COPY reads "\\" as one backslash, and bytea_in reads \x as hex
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+}
+
 void ParamBuffer::fill(std::span<const quarry_value> params) {
   text_.clear();
   offsets_.assign(params.size(), 0);
@@ -33,55 +80,22 @@ void ParamBuffer::fill(std::span<const quarry_value> params) {
   for (std::size_t i = 0; i < params.size(); ++i) {
     const quarry_value& v = params[i];
     offsets_[i] = text_.size();
-    char buf[64];
-    std::size_t n = 0;
-    switch (v.type) {
-      case QUARRY_NULL:
-        is_null[i] = true;
-        continue;
-      case QUARRY_BOOL:
-        text_ += v.u.i ? 't' : 'f';
-        break;
-      case QUARRY_INT64:
-        n = static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v.u.i).ptr - buf);
-        text_.append(buf, n);
-        break;
-      case QUARRY_DOUBLE:
-        n = static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v.u.d).ptr - buf);
-        text_.append(buf, n);
-        break;
-      case QUARRY_DECIMAL:
-      case QUARRY_TEXT:
-      case QUARRY_JSON:
-        text_.append(v.u.s.ptr, v.u.s.len);
-        break;
-      case QUARRY_BYTES:
-        text_.append(v.u.s.ptr, v.u.s.len);
-        formats_[i] = 1;  // binary: the raw bytes, no escaping
-        break;
-      case QUARRY_DATE:
-        text_.append(buf, civil::format_date(v.u.i, buf));
-        break;
-      case QUARRY_TIME:
-        text_.append(buf, civil::format_time(v.u.i, buf));
-        break;
-      case QUARRY_DATETIME:
-        n = civil::format_datetime(v.u.i, buf);
-        text_.append(buf, n);
-        text_ += "+00";
-        break;
-      case QUARRY_UUID:
-        for (int k = 0; k < 16; ++k) {
-          if (k == 4 || k == 6 || k == 8 || k == 10) text_ += '-';
-          text_ += kHex[v.u.uuid[k] >> 4];
-          text_ += kHex[v.u.uuid[k] & 15];
-        }
-        break;
-      default:
-        throw sdk::Error(QUARRY_ERR_INTERFACE, "parameter " + std::to_string(i + 1) +
-                                                   " has unknown type " + std::to_string(v.type));
+    if (v.type == QUARRY_NULL) {
+      is_null[i] = true;
+      continue;
     }
-    if (formats_[i] == 0) text_ += '\0';  // text parameters are C strings
+    if (v.type == QUARRY_BYTES) {
+      text_.append(v.u.s.ptr, v.u.s.len);
+      formats_[i] = 1;  // binary: the raw bytes, no escaping
+      continue;
+    }
+    try {
+      append_text(text_, v);
+    } catch (const sdk::Error&) {
+      throw sdk::Error(QUARRY_ERR_INTERFACE, "parameter " + std::to_string(i + 1) +
+                                                 " has unknown type " + std::to_string(v.type));
+    }
+    text_ += '\0';  // text parameters are C strings
   }
   for (std::size_t i = 0; i < params.size(); ++i) {
     if (is_null[i]) continue;

@@ -15,6 +15,12 @@
 
 namespace quarry::postgres {
 
+// A value other than NULL and bytes in PostgreSQL's text form ("t", "12.50",
+// "2024-05-01 10:00:00+00", a dashed UUID): what parameters and COPY rows are made of.
+void append_text(std::string& out, const quarry_value& v);
+// Bytes as COPY's text format takes a bytea: two backslashes, x, two hex digits a byte.
+void append_bytea_hex(std::string& out, std::string_view bytes);
+
 // Parameter arrays for PQexecPrepared, reusing their storage from call to call.
 class ParamBuffer {
  public:

@@ -62,6 +62,7 @@ Connection::Connection(const sdk::ConnectParams& params) {
 }
 
 Connection::~Connection() {
+  sqlite3_finalize(bulk_stmt_);
   if (db_) sqlite3_close_v2(db_);
 }
 

@@ -14,6 +14,10 @@ namespace quarry::sqlite {
 
 class Statement;
 
+// Binds one value to parameter idx; `borrow` when its text outlives the statement's
+// next reset (SQLite then keeps no copy).
+void bind_value(sqlite3* db, sqlite3_stmt* stmt, int idx, const quarry_value& v, bool borrow);
+
 // Rows come straight from sqlite3_step: nothing is buffered.
 class Result final : public sdk::Result {
  public:
@@ -71,11 +75,17 @@ class Connection final : public sdk::Connection {
   void execute_script(std::string_view sql) override;
   std::unique_ptr<sdk::Statement> prepare(std::string_view sql) override;
   void* native_handle() override { return db_; }
+  bool bulk_insert(const sdk::BulkInsert& insert) override;
   sqlite3* db() const { return db_; }
 
  private:
+  // The last bulk_insert statement of many rows, prepared once for every chunk.
+  sqlite3_stmt* bulk_statement(const std::string& sql);
+
   sqlite3* db_ = nullptr;
   std::string version_;
+  std::string bulk_sql_;
+  sqlite3_stmt* bulk_stmt_ = nullptr;
 };
 
 }  // namespace quarry::sqlite

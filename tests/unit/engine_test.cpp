@@ -52,7 +52,7 @@ TEST(Engine, MissingPluginListsEveryPathTried) {
 TEST(Engine, RefusesAPluginOfAnotherAbiNamingBothVersions) {
   const std::string what = error_of([] { Engine::load("badabi", {QUARRY_BAD_PLUGIN_DIR}); });
   EXPECT_NE(what.find("libquarry_badabi.so was built for quarry plugin ABI 99.0, but this quarry "
-                      "speaks plugin ABI 1.0"),
+                      "speaks plugin ABI 1.1"),
             std::string::npos)
       << what;
 }

@@ -335,6 +335,15 @@ TEST_F(Sql, Writes) {
             "RETURNING \"id\"");
   EXPECT_EQ(quarry::detail::compile_insert(meta<Product>(), dialect("my"), {}, {{}}, false).sql,
             "INSERT INTO `product` () VALUES ()");
+  // bulk_create(ignore_conflicts=True): no RETURNING, each backend's way of skipping.
+  const std::vector<std::vector<Value>> one = {{"a", Decimal(1)}};
+  EXPECT_EQ(quarry::detail::compile_insert(m, dialect("pg"), fields, one, false, true).sql,
+            "INSERT INTO \"product\" (\"name\", \"price\") VALUES ($1::text, $2::numeric) "
+            "ON CONFLICT DO NOTHING");
+  EXPECT_EQ(quarry::detail::compile_insert(m, dialect("lite"), fields, one, false, true).sql,
+            "INSERT INTO \"product\" (\"name\", \"price\") VALUES (?, ?) ON CONFLICT DO NOTHING");
+  EXPECT_EQ(quarry::detail::compile_insert(m, dialect("my"), fields, one, false, true).sql,
+            "INSERT IGNORE INTO `product` (`name`, `price`) VALUES (?, ?)");
   const auto all_qs = objects<Product>();
   const Query& all = all_qs.query();
   EXPECT_EQ(quarry::detail::compile_update(all, dialect("pg"), {{"price", F("price") + 10}}).sql,

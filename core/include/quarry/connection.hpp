@@ -71,6 +71,15 @@ class Connection {
   }
   // SQL without parameters and without a result: DDL, several statements at once.
   void execute_script(std::string_view sql);
+  // Many rows into one table by the engine's fastest path (COPY, array binding, ...):
+  // `rows` holds columns.size() values per row, row after row. With a `key_column` (an
+  // auto-increment key, not among `columns`), `keys` gets each row's generated key, in
+  // row order. False, with nothing written, when the engine has no such path or
+  // declines this insert: the caller then writes INSERT statements. The query log sees
+  // one event, "BULK INSERT INTO table (columns) -- N rows".
+  bool bulk_insert(const std::string& table, std::span<const std::string> columns,
+                   std::span<const quarry_value> rows, const std::string& key_column = {},
+                   std::span<int64_t> keys = {});
 
   // Transactions. Nesting is by savepoints, whose names this connection makes.
   void begin();

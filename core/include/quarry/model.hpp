@@ -81,6 +81,9 @@ class Field {
   virtual void set(void* obj, const Value& v) const = 0;
   // Reads a column straight into the member: the fast path for loading rows.
   virtual void load(void* obj, ValueRef v) const = 0;
+  // The member as a plugin takes it, borrowing its text (a decimal's is written into
+  // scratch): the fast path for writing rows, without a Value per cell.
+  virtual quarry_value view(const void* obj, char (&scratch)[Decimal::kTextBuffer]) const = 0;
 
  protected:
   Field(std::string name, FieldSpec spec, bool null)
@@ -220,11 +223,6 @@ class ModelMeta {
 
 namespace detail {
 
-template <class M>
-struct is_optional : std::false_type {};
-template <class M>
-struct is_optional<std::optional<M>> : std::true_type {};
-
 // The Value type a member of type M holds, if it is one quarry stores.
 template <class M>
 constexpr std::optional<ValueType> value_type_of() {
@@ -266,6 +264,9 @@ class MemberField final : public Field {
   Value get(const void* obj) const override {
     return ValueTraits<M>::to_value(static_cast<const T*>(obj)->*member_);
   }
+  quarry_value view(const void* obj, char (&scratch)[Decimal::kTextBuffer]) const override {
+    return detail::abi_view(static_cast<const T*>(obj)->*member_, scratch);
+  }
   void set(void* obj, const Value& v) const override {
     char scratch[Decimal::kTextBuffer];
     const quarry_value raw = v.to_abi(scratch);
@@ -303,8 +304,9 @@ class ModelDef {
   }
   // A member inherited from a base struct binds too.
   template <class M, class Base>
-    requires(std::is_base_of_v<Base, T> && !std::is_same_v<Base, T>)
-  ModelDef& field(std::string name, M Base::*member, FieldSpec spec) {
+  requires(std::is_base_of_v<Base, T> && !std::is_same_v<Base, T>) ModelDef& field(std::string name,
+                                                                                   M Base::*member,
+                                                                                   FieldSpec spec) {
     return field(std::move(name), static_cast<M T::*>(member), std::move(spec));
   }
   template <class M>

@@ -42,6 +42,12 @@
 
 namespace quarry {
 
+// bulk_create()'s options, as Django's keyword arguments.
+struct BulkCreateOptions {
+  std::size_t batch_size = 0;  // 0: as many rows at a time as the backend takes
+  bool ignore_conflicts = false;
+};
+
 // Django's Model.DoesNotExist and MultipleObjectsReturned. DoesNotExistFor<T> lets a
 // caller catch one model's.
 class DoesNotExist : public Error {
@@ -136,7 +142,7 @@ int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias);
 void set_fields(const ModelMeta& m, void* obj,
                 const std::vector<std::pair<std::string, Expr>>& values);
 void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::string& alias,
-                 std::size_t batch_size);
+                 const BulkCreateOptions& options);
 int64_t update_many(const ModelMeta& m, const std::vector<void*>& objs,
                     const std::vector<std::string>& fields, const std::string& alias,
                     std::size_t batch_size);
@@ -427,12 +433,19 @@ class QuerySet
     if (detail::is_none(*this->q_)) return 0;
     return detail::remove(*this->q_);
   }
-  // Multi-row INSERTs in batches (within the backend's parameter limit), in one
-  // transaction. Primary keys are filled in where the backend can return them.
-  void bulk_create(std::vector<T>& objs, std::size_t batch_size = 0) const {
+  // Inserts the objects in one transaction, by the backend's fastest way in (COPY,
+  // array binding, statements of many rows; multi-row INSERTs within the parameter
+  // limit where it has none), and fills in their primary keys. batch_size bounds the
+  // rows of one statement or bulk call. With ignore_conflicts, rows that would violate
+  // a unique constraint are skipped (INSERT ... ON CONFLICT DO NOTHING, MySQL's INSERT
+  // IGNORE) and, as in Django, primary keys are not filled in.
+  void bulk_create(std::vector<T>& objs, BulkCreateOptions options) const {
     std::vector<void*> ptrs;
     for (T& o : objs) ptrs.push_back(&o);
-    detail::insert_many(meta<T>(), ptrs, detail::alias_of(*this->q_), batch_size);
+    detail::insert_many(meta<T>(), ptrs, detail::alias_of(*this->q_), options);
+  }
+  void bulk_create(std::vector<T>& objs, std::size_t batch_size = 0) const {
+    bulk_create(objs, BulkCreateOptions{.batch_size = batch_size});
   }
   // UPDATE ... SET f = CASE WHEN pk = ... END in batches; returns the rows matched.
   int64_t bulk_update(std::vector<T>& objs, std::vector<std::string> fields,

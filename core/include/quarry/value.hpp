@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -70,6 +71,18 @@ class ValueRef {
 template <class T, class Enable = void>
 struct ValueTraits;
 
+namespace detail {
+template <class I>
+int64_t checked_int(I v) {
+  if constexpr (std::is_unsigned_v<I> && sizeof(I) >= sizeof(int64_t)) {
+    if (v > static_cast<I>(std::numeric_limits<int64_t>::max())) {
+      throw ValueError("unsigned value " + std::to_string(v) + " does not fit in int64");
+    }
+  }
+  return static_cast<int64_t>(v);
+}
+}  // namespace detail
+
 class Value {
  public:
   using Storage = std::variant<std::monostate, bool, int64_t, double, Decimal, std::string, Bytes,
@@ -80,7 +93,7 @@ class Value {
   Value(std::nullopt_t) {}  // NOLINT(google-explicit-constructor)
   Value(bool v) : v_(v) {}  // NOLINT(google-explicit-constructor)
   template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>, int> = 0>
-  Value(I v) : v_(checked_int(v)) {}                 // NOLINT(google-explicit-constructor)
+  Value(I v) : v_(detail::checked_int(v)) {}         // NOLINT(google-explicit-constructor)
   Value(double v) : v_(v) {}                         // NOLINT(google-explicit-constructor)
   Value(float v) : v_(static_cast<double>(v)) {}     // NOLINT(google-explicit-constructor)
   Value(Decimal v) : v_(v) {}                        // NOLINT(google-explicit-constructor)
@@ -129,18 +142,68 @@ class Value {
   friend bool operator==(const Value& a, const Value& b) { return a.v_ == b.v_; }
 
  private:
-  template <class I>
-  static int64_t checked_int(I v) {
-    if constexpr (std::is_unsigned_v<I> && sizeof(I) >= sizeof(int64_t)) {
-      if (v > static_cast<I>(std::numeric_limits<int64_t>::max())) {
-        throw ValueError("unsigned value " + std::to_string(v) + " does not fit in int64");
-      }
-    }
-    return static_cast<int64_t>(v);
-  }
-
   Storage v_;
 };
+
+// ---- the ABI's view of a stored value ------------------------------------------
+
+namespace detail {
+
+template <class M>
+struct is_optional : std::false_type {};
+template <class M>
+struct is_optional<std::optional<M>> : std::true_type {};
+
+// The one mapping of quarry's value types onto quarry_value: a view borrowing the
+// value's text (a decimal's is written into scratch). Value::to_abi uses it, and so do
+// model fields handing their members to a plugin without making a Value.
+template <class M>
+quarry_value abi_view(const M& m, char (&scratch)[Decimal::kTextBuffer]) {
+  quarry_value out{};
+  auto text = [&out](quarry_type t, std::string_view s) {
+    out.type = t;
+    out.u.s.ptr = s.data();
+    out.u.s.len = s.size();
+  };
+  if constexpr (is_optional<M>::value) {
+    if (m) return abi_view(*m, scratch);
+  } else if constexpr (std::is_same_v<M, std::monostate>) {
+  } else if constexpr (std::is_same_v<M, bool>) {
+    out.type = QUARRY_BOOL;
+    out.u.i = m ? 1 : 0;
+  } else if constexpr (std::is_integral_v<M>) {
+    out.type = QUARRY_INT64;
+    out.u.i = checked_int(m);
+  } else if constexpr (std::is_floating_point_v<M>) {
+    out.type = QUARRY_DOUBLE;
+    out.u.d = static_cast<double>(m);
+  } else if constexpr (std::is_same_v<M, Decimal>) {
+    text(QUARRY_DECIMAL, {scratch, m.format(scratch)});
+  } else if constexpr (std::is_same_v<M, std::string>) {
+    text(QUARRY_TEXT, m);
+  } else if constexpr (std::is_same_v<M, Bytes>) {
+    text(QUARRY_BYTES, m.view());
+  } else if constexpr (std::is_same_v<M, Date>) {
+    out.type = QUARRY_DATE;
+    out.u.i = m.days_since_epoch();
+  } else if constexpr (std::is_same_v<M, Time>) {
+    out.type = QUARRY_TIME;
+    out.u.i = m.micros_since_midnight();
+  } else if constexpr (std::is_same_v<M, DateTime>) {
+    out.type = QUARRY_DATETIME;
+    out.u.i = m.unix_micros();
+  } else if constexpr (std::is_same_v<M, Json>) {
+    text(QUARRY_JSON, m.text());
+  } else if constexpr (std::is_same_v<M, Uuid>) {
+    out.type = QUARRY_UUID;
+    std::memcpy(out.u.uuid, m.bytes().data(), 16);
+  } else {
+    static_assert(sizeof(M) == 0, "not a type quarry stores");
+  }
+  return out;
+}
+
+}  // namespace detail
 
 // ---- ValueTraits for the built-in types -----------------------------------------
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 
 #include "connection/statement_cache.hpp"
 #include "plugin/plugin_error.hpp"
@@ -157,6 +158,54 @@ void Connection::execute_script(std::string_view sql) {
                             std::chrono::steady_clock::now() - start));
   }
   if (rc != 0) fail(err, sql);
+}
+
+bool Connection::bulk_insert(const std::string& table, std::span<const std::string> columns,
+                             std::span<const quarry_value> rows, const std::string& key_column,
+                             std::span<int64_t> keys) {
+  const quarry_plugin& api = *api_;
+  if (!engine_->has(offsetof(quarry_plugin, bulk_insert)) || !api.bulk_insert) return false;
+  if (columns.empty() || rows.size() % columns.size() != 0) {
+    throw ProgrammingError("bulk_insert: " + std::to_string(rows.size()) +
+                           " values do not make whole rows of " + std::to_string(columns.size()) +
+                           " columns");
+  }
+  const std::size_t nrows = rows.size() / columns.size();
+  if (!key_column.empty() && keys.size() != nrows) {
+    throw ProgrammingError("bulk_insert: " + std::to_string(keys.size()) + " key slots for " +
+                           std::to_string(nrows) + " rows");
+  }
+  std::string what = "BULK INSERT INTO " + table + " (";
+  std::vector<const char*> names;
+  names.reserve(columns.size());
+  for (const auto& c : columns) {
+    what += (names.empty() ? "" : ", ") + c;
+    names.push_back(c.c_str());
+  }
+  what += ") -- " + std::to_string(nrows) + " rows";
+  require_open(what);
+  quarry_bulk_insert in{};
+  in.struct_size = sizeof in;
+  in.table = table.c_str();
+  in.columns = names.data();
+  in.ncolumns = names.size();
+  in.rows = rows.data();
+  in.nrows = nrows;
+  in.key_column = key_column.empty() ? nullptr : key_column.c_str();
+  in.keys = key_column.empty() ? nullptr : keys.data();
+  const bool timed = QueryEvents::wants(*log_);
+  const auto start =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+  quarry_error err{};
+  const int rc = api.bulk_insert(handle_, &in, &err);
+  if (rc == 1) return false;  // declined: nothing was written, nothing to log
+  if (timed) {
+    QueryEvents::record(*log_, alias_, what, {},
+                        std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start));
+  }
+  if (rc != 0) fail(err, what);
+  return true;
 }
 
 void Connection::run_control(std::string_view sql) {

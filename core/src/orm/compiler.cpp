@@ -897,7 +897,11 @@ Compiled compile_delete(const Query& q, const Dialect& d) {
 
 Compiled compile_insert(const ModelMeta& m, const Dialect& d,
                         const std::vector<const Field*>& fields,
-                        const std::vector<std::vector<Value>>& rows, bool returning_pk) {
+                        const std::vector<std::vector<Value>>& rows, bool returning_pk,
+                        bool ignore_conflicts) {
+  if (ignore_conflicts && !d.features().has("supports_ignore_conflicts")) {
+    throw NotSupportedError("This database backend does not support ignoring conflicts.");
+  }
   SqlWriter w(d);
   Compiled c;
   std::string table;
@@ -906,23 +910,28 @@ Compiled compile_insert(const ModelMeta& m, const Dialect& d,
     if (rows.size() != 1) throw ProgrammingError("an INSERT without columns inserts one row");
     w.add(d.render("insert.empty", {{"table", table}}));
   } else {
-    w.add("INSERT INTO ");
-    w.add(table);
-    w.add(" (");
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      if (i) w.add(", ");
-      w.quoted(fields[i]->column());
-    }
-    w.add(") VALUES ");
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      if (r) w.add(", ");
-      w.add('(');
-      for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (i) w.add(", ");
-        w.param(rows[r][i]);
-      }
-      w.add(')');
-    }
+    render(w, d.text(ignore_conflicts ? "insert.ignore_conflicts" : "insert"),
+           [&](std::string_view slot) {
+             if (slot == "table") {
+               w.add(table);
+             } else if (slot == "columns") {
+               for (std::size_t i = 0; i < fields.size(); ++i) {
+                 if (i) w.add(", ");
+                 w.quoted(fields[i]->column());
+               }
+             } else if (slot == "rows") {
+               for (std::size_t r = 0; r < rows.size(); ++r) {
+                 w.add(r ? ", (" : "(");
+                 for (std::size_t i = 0; i < fields.size(); ++i) {
+                   if (i) w.add(", ");
+                   w.param(rows[r][i]);
+                 }
+                 w.add(')');
+               }
+             } else {
+               unknown_slot(slot);
+             }
+           });
   }
   if (returning_pk) {
     std::string pk;

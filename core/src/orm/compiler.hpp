@@ -121,10 +121,11 @@ Compiled compile_update(const Query& q, const Dialect& d,
                         const std::vector<std::pair<std::string, Expr>>& assignments);
 Compiled compile_delete(const Query& q, const Dialect& d);
 // INSERT of rows (each the values of `fields`, in order); RETURNING the primary key
-// when asked and the backend can.
+// when asked; rows that conflict with existing ones skipped when ignore_conflicts.
 Compiled compile_insert(const ModelMeta& m, const Dialect& d,
                         const std::vector<const Field*>& fields,
-                        const std::vector<std::vector<Value>>& rows, bool returning_pk);
+                        const std::vector<std::vector<Value>>& rows, bool returning_pk,
+                        bool ignore_conflicts = false);
 // UPDATE ... SET f = CASE WHEN pk = ? THEN ? ... END WHERE pk IN (...), for bulk_update.
 Compiled compile_bulk_update(const ModelMeta& m, const Dialect& d,
                              const std::vector<const Field*>& fields, const std::vector<Value>& pks,

@@ -1,5 +1,7 @@
 // Saving, deleting and reloading objects, and the bulk writes.
 #include <algorithm>
+#include <memory>
+#include <span>
 
 #include "orm/compiler.hpp"
 #include "quarry/database.hpp"
@@ -199,13 +201,96 @@ std::vector<std::pair<std::string, Expr>> plain_fields(
   return out;
 }
 
+namespace {
+
+// Rows per call of the engine's bulk path when bulk_create() is given no batch size:
+// enough that a call's fixed costs vanish, few enough that the row views stay small.
+constexpr std::size_t kBulkRows = 50000;
+
+// Writes the objects through the engine's fast path (COPY, array binding) and sets the
+// keys it gives back. False, with nothing written, when the engine has no such path or
+// declines these rows.
+bool bulk_load(Connection& conn, const ModelMeta& m, const std::vector<const Field*>& fields,
+               std::span<void* const> objs, bool returning) {
+  std::vector<std::string> columns;
+  std::vector<bool> decimal;  // the fields whose views need their text written somewhere
+  for (const Field* f : fields) {
+    decimal.push_back(f->kind() == FieldKind::Decimal);
+    columns.push_back(f->column());
+  }
+  struct Scratch {
+    char buf[Decimal::kTextBuffer];
+  };
+  const auto decimals = static_cast<std::size_t>(std::count(decimal.begin(), decimal.end(), true));
+  // Left uninitialised: every element is written below.
+  const std::unique_ptr<quarry_value[]> values(new quarry_value[objs.size() * fields.size()]);
+  const std::unique_ptr<Scratch[]> scratch(new Scratch[objs.size() * decimals]);
+  char unused[Decimal::kTextBuffer];  // what only decimals write to
+  Scratch* next_scratch = scratch.get();
+  for (std::size_t r = 0; r < objs.size(); ++r) {
+    quarry_value* row = values.get() + r * fields.size();
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      row[c] = fields[c]->view(objs[r], decimal[c] ? (next_scratch++)->buf : unused);
+    }
+  }
+  std::vector<int64_t> keys(returning ? objs.size() : 0);
+  if (!conn.bulk_insert(m.table(), columns, {values.get(), objs.size() * fields.size()},
+                        returning ? m.pk().column() : "", keys)) {
+    return false;
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const quarry_value key{QUARRY_INT64, 0, {keys[i]}};
+    m.pk().load(objs[i], ValueRef(key));
+  }
+  return true;
+}
+
+// Multi-row INSERTs, as many rows to a statement as the backend's parameter limit allows.
+void insert_statements(Connection& conn, const ModelMeta& m,
+                       const std::vector<const Field*>& fields, std::span<void* const> objs,
+                       bool with_key, const BulkCreateOptions& options) {
+  const Dialect& d = conn.dialect();
+  const Field& pk = m.pk();
+  const std::size_t per_row = std::max<std::size_t>(fields.size(), 1);
+  std::size_t rows_per_batch = std::max<std::size_t>(1, d.max_params() / per_row);
+  if (options.batch_size > 0) rows_per_batch = std::min(rows_per_batch, options.batch_size);
+  if (fields.empty()) rows_per_batch = 1;
+  // Skipped rows return no key, so RETURNING could not say whose key is whose.
+  const bool returning = !with_key && !options.ignore_conflicts &&
+                         conn.features().has("can_return_rows_from_bulk_insert");
+  for (std::size_t start = 0; start < objs.size(); start += rows_per_batch) {
+    const std::size_t end = std::min(objs.size(), start + rows_per_batch);
+    std::vector<std::vector<Value>> rows;
+    rows.reserve(end - start);
+    for (std::size_t i = start; i < end; ++i) {
+      std::vector<Value> row;
+      row.reserve(fields.size());
+      for (const Field* f : fields) row.push_back(f->get(objs[i]));
+      rows.push_back(std::move(row));
+    }
+    const Compiled c = compile_insert(m, d, fields, rows, returning, options.ignore_conflicts);
+    ResultSet rs = conn.query(c.sql, c.params);
+    if (returning) {
+      // RETURNING gives the keys in the order of the VALUES rows.
+      for (std::size_t i = start; i < end && rs.next(); ++i) pk.load(objs[i], rs.row()[0]);
+    } else if (!with_key && !options.ignore_conflicts && end - start == 1 && rs.last_insert_id()) {
+      pk.set(objs[start], Value(*rs.last_insert_id()));
+    }
+  }
+}
+
+}  // namespace
+
 void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::string& alias,
-                 std::size_t batch_size) {
+                 const BulkCreateOptions& options) {
   if (objs.empty()) return;
   const Field& pk = m.pk();
+  const bool stamped = std::any_of(m.fields().begin(), m.fields().end(), [](const auto& f) {
+    return f->spec().is_auto_now() || f->spec().is_auto_now_add();
+  });
   for (void* o : objs) {
     default_pk(m, o);
-    stamp(m, o, true);
+    if (stamped) stamp(m, o, true);
   }
   // Objects with a key given and objects waiting for one go in separate statements.
   std::vector<void*> keyed, unkeyed;
@@ -213,34 +298,21 @@ void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::
   atomic(alias, [&] {
     Lease lease(alias);
     Connection& conn = *lease;
-    const Dialect& d = conn.dialect();
     for (const bool with_key : {true, false}) {
-      const auto& group = with_key ? keyed : unkeyed;
+      const std::span<void* const> group = with_key ? keyed : unkeyed;
       if (group.empty()) continue;
       const auto fields = insert_fields(m, with_key);
-      const std::size_t per_row = std::max<std::size_t>(fields.size(), 1);
-      std::size_t rows_per_batch = std::max<std::size_t>(1, d.max_params() / per_row);
-      if (batch_size > 0) rows_per_batch = std::min(rows_per_batch, batch_size);
-      if (fields.empty()) rows_per_batch = 1;
-      const bool returning = !with_key && conn.features().has("can_return_rows_from_bulk_insert");
-      for (std::size_t start = 0; start < group.size(); start += rows_per_batch) {
-        const std::size_t end = std::min(group.size(), start + rows_per_batch);
-        std::vector<std::vector<Value>> rows;
-        rows.reserve(end - start);
-        for (std::size_t i = start; i < end; ++i) {
-          std::vector<Value> row;
-          row.reserve(fields.size());
-          for (const Field* f : fields) row.push_back(f->get(group[i]));
-          rows.push_back(std::move(row));
-        }
-        const Compiled c = compile_insert(m, d, fields, rows, returning);
-        ResultSet rs = conn.query(c.sql, c.params);
-        if (returning) {
-          // RETURNING gives the keys in the order of the VALUES rows.
-          for (std::size_t i = start; i < end && rs.next(); ++i) pk.load(group[i], rs.row()[0]);
-        } else if (!with_key && end - start == 1 && rs.last_insert_id()) {
-          pk.set(group[start], Value(*rs.last_insert_id()));
-        }
+      // The engine's bulk path first, chunk by chunk; once it declines, statements.
+      // Conflicts can only be ignored by statements.
+      const std::size_t chunk = options.batch_size > 0 ? options.batch_size : kBulkRows;
+      std::size_t done = 0;
+      while (!fields.empty() && !options.ignore_conflicts && done < group.size()) {
+        const auto part = group.subspan(done, std::min(chunk, group.size() - done));
+        if (!bulk_load(conn, m, fields, part, !with_key)) break;
+        done += part.size();
+      }
+      if (done < group.size()) {
+        insert_statements(conn, m, fields, group.subspan(done), with_key, options);
       }
     }
   });

@@ -48,6 +48,11 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         {"ddl.drop_table", "DROP TABLE IF EXISTS {table}"},
         // EXPLAIN: the prefix for a plain plan.
         {"explain", "EXPLAIN"},
+        // INSERT of rows ({rows}: "(?, ?), (?, ?)"); with conflicts ignored, as
+        // bulk_create(ignore_conflicts=True).
+        {"insert", "INSERT INTO {table} ({columns}) VALUES {rows}"},
+        {"insert.ignore_conflicts",
+         "INSERT INTO {table} ({columns}) VALUES {rows} ON CONFLICT DO NOTHING"},
         // INSERT with no columns (a model whose only field is its auto primary key).
         {"insert.empty", "INSERT INTO {table} DEFAULT VALUES"},
         {"returning", "RETURNING {columns}"},

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 
 #include "quarry/errors.hpp"
 
@@ -258,10 +259,15 @@ std::size_t Decimal::format(char* out) const noexcept {
   char tmp[40];
   int n = 0;
   u128 c = coef_;
-  do {
+  // 128-bit division is a library call; most coefficients fit in 64 bits.
+  for (; c > std::numeric_limits<uint64_t>::max(); c /= 10) {
     tmp[n++] = static_cast<char>('0' + static_cast<int>(c % 10));
-    c /= 10;
-  } while (c != 0);
+  }
+  auto c64 = static_cast<uint64_t>(c);
+  do {
+    tmp[n++] = static_cast<char>('0' + static_cast<int>(c64 % 10));
+    c64 /= 10;
+  } while (c64 != 0);
   char* p = out;
   if (is_negative()) *p++ = '-';
   const int scale = scale_;

@@ -117,50 +117,8 @@ void ValueRef::mismatch(std::string_view target) const {
 }
 
 quarry_value Value::to_abi(char (&scratch)[Decimal::kTextBuffer]) const noexcept {
-  quarry_value out{};
-  out.type = static_cast<int32_t>(v_.index());
-  auto text = [&out](std::string_view s) {
-    out.u.s.ptr = s.data();
-    out.u.s.len = s.size();
-  };
-  switch (type()) {
-    case ValueType::Null:
-      break;
-    case ValueType::Bool:
-      out.u.i = std::get<bool>(v_) ? 1 : 0;
-      break;
-    case ValueType::Int:
-      out.u.i = std::get<int64_t>(v_);
-      break;
-    case ValueType::Double:
-      out.u.d = std::get<double>(v_);
-      break;
-    case ValueType::Decimal:
-      text({scratch, std::get<Decimal>(v_).format(scratch)});
-      break;
-    case ValueType::Text:
-      text(std::get<std::string>(v_));
-      break;
-    case ValueType::Bytes:
-      text(std::get<Bytes>(v_).view());
-      break;
-    case ValueType::Date:
-      out.u.i = std::get<Date>(v_).days_since_epoch();
-      break;
-    case ValueType::Time:
-      out.u.i = std::get<Time>(v_).micros_since_midnight();
-      break;
-    case ValueType::DateTime:
-      out.u.i = std::get<DateTime>(v_).unix_micros();
-      break;
-    case ValueType::Json:
-      text(std::get<Json>(v_).text());
-      break;
-    case ValueType::Uuid:
-      std::memcpy(out.u.uuid, std::get<Uuid>(v_).bytes().data(), 16);
-      break;
-  }
-  return out;
+  // Every alternative is a stored type; none is an integer that could fail to fit.
+  return std::visit([&](const auto& x) { return detail::abi_view(x, scratch); }, v_);
 }
 
 Value Value::convert_to(ValueType t) const {

@@ -147,6 +147,20 @@ class Statement {
   virtual Result& execute(std::span<const quarry_value> params, uint32_t flags) = 0;
 };
 
+// One call of bulk_insert (quarry_bulk_insert, as C++).
+struct BulkInsert {
+  std::string_view table;
+  std::span<const char* const> columns;
+  std::span<const quarry_value> values;  // rows * columns.size(), row after row
+  std::size_t rows = 0;
+  const char* key_column = nullptr;  // an auto-increment key to learn per row, or null
+  std::span<int64_t> keys;           // with key_column: one slot a row, in row order
+
+  const quarry_value& at(std::size_t row, std::size_t column) const {
+    return values[row * columns.size() + column];
+  }
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -155,6 +169,10 @@ class Connection {
   virtual void execute_script(std::string_view sql) = 0;
   virtual std::unique_ptr<Statement> prepare(std::string_view sql) = 0;
   virtual void* native_handle() { return nullptr; }
+  // The engine's fast path for many rows, filling insert.keys when a key column is
+  // named. False declines, having written nothing: the core then writes INSERT
+  // statements. The default has no fast path.
+  virtual bool bulk_insert(const BulkInsert&) { return false; }
 
   // For drivers whose streamed result holds the session until it is read or closed
   // (libpq's single-row mode, MySQL's unbuffered fetch): mark the session while a
@@ -232,6 +250,27 @@ inline quarry_value uuid_value(const uint8_t* bytes16) {
 }
 inline std::string_view text_of(const quarry_value& v) {
   return {v.u.s.ptr, v.u.s.len};
+}
+
+// ---- names -------------------------------------------------------------------------
+
+// An identifier in the engine's quotes, a quote inside it doubled. For the SQL a plugin
+// writes itself (bulk_insert); the core quotes what it compiles.
+inline void append_quoted(std::string& out, std::string_view name, char quote) {
+  out += quote;
+  for (char c : name) {
+    if (c == quote) out += quote;
+    out += c;
+  }
+  out += quote;
+}
+
+// Whether two identifiers are the same to an engine that ignores ASCII case.
+inline bool same_name(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    return lower(x) == lower(y);
+  });
 }
 
 // ---- staying loaded -----------------------------------------------------------------
@@ -395,6 +434,21 @@ struct Trampolines {
     } catch (...) {
     }
   }
+  static int bulk_insert(quarry_connection* c, const quarry_bulk_insert* in, quarry_error* err) {
+    bool done = false;
+    const int rc = guard(err, [&] {
+      BulkInsert b;
+      b.table = in->table;
+      b.columns = {in->columns, in->ncolumns};
+      b.values = {in->rows, in->nrows * in->ncolumns};
+      b.rows = in->nrows;
+      b.key_column = in->key_column;
+      if (in->key_column) b.keys = {in->keys, in->nrows};
+      done = from_handle<Connection>(c)->bulk_insert(b);
+    });
+    if (rc != 0) return -1;
+    return done ? 0 : 1;
+  }
 };
 
 }  // namespace detail
@@ -411,7 +465,7 @@ const quarry_plugin* plugin_table() {
       &T::native_handle,   &T::prepare,       &T::finalize,
       &T::execute,         &T::column_count,  &T::column_name,
       &T::fetch,           &T::affected_rows, &T::last_insert_id,
-      &T::result_close,
+      &T::result_close,    &T::bulk_insert,
   };
   return &table;
 }
