@@ -27,7 +27,8 @@ struct Workload {
 struct Result {
   std::string backend, workload, raw_label;
   std::size_t ops = 0, rows = 0, rounds = 0;
-  Sample raw, quarry;  // medians
+  Sample raw, quarry;                      // medians
+  long quarry_rss_kb = 0, raw_rss_kb = 0;  // peak resident memory, for memory workloads
   double wall_ratio() const { return quarry.wall_s / raw.wall_s; }
   double cpu_ratio() const { return quarry.cpu_s / raw.cpu_s; }
 };
@@ -37,6 +38,11 @@ Result run(const std::string& backend, const Workload& w, int rounds);
 // A timing of quarry alone (SQL generation), per operation.
 Result run_alone(const std::string& backend, const std::string& name, std::size_t ops,
                  const std::function<void()>& fn, int rounds);
+
+// A memory workload: each side run in a process of its own, which reports its peak
+// resident set size.
+Result run_memory(const std::string& backend, const std::string& name, std::size_t rows,
+                  long quarry_rss_kb, long raw_rss_kb, const std::string& raw_label);
 
 void print_table(const std::vector<Result>& results);
 std::string to_json(const std::vector<Result>& results, const std::string& machine);

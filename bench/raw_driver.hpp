@@ -30,6 +30,9 @@ class RawDriver {
   virtual bool has_copy() const { return false; }
   virtual void copy(const std::vector<Item>&) {}
   virtual void exec(const std::string& sql) = 0;
+  // Every column of the rows of `table` with id <= up_to, read one row at a time as the
+  // server sends them (the driver's streaming mode) into one Item; the sum of qty.
+  virtual int64_t stream(const std::string& table, int64_t up_to) = 0;
 };
 
 std::unique_ptr<RawDriver> raw_postgres(const quarry::DatabaseSettings& s);

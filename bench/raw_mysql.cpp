@@ -47,8 +47,10 @@ struct ItemBinds {
     out.price = *Decimal::parse({price, price_len});
     out.qty = qty;
     out.created_at = quarry::DateTime::from_unix_micros(
-        quarry::civil::days_from_civil(created.year, created.month, created.day) * quarry::civil::kMicrosPerDay +
-        ((int64_t{created.hour} * 60 + created.minute) * 60 + created.second) * quarry::civil::kMicrosPerSecond +
+        quarry::civil::days_from_civil(created.year, created.month, created.day) *
+            quarry::civil::kMicrosPerDay +
+        ((int64_t{created.hour} * 60 + created.minute) * 60 + created.second) *
+            quarry::civil::kMicrosPerSecond +
         created.second_part);
     out.is_active = active != 0;
   }
@@ -60,13 +62,16 @@ class My final : public RawDriver {
     c_ = mysql_init(nullptr);
     mysql_options(c_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     if (!mysql_real_connect(c_, s.host.c_str(), s.user.c_str(), s.password.c_str(), s.name.c_str(),
-                            static_cast<unsigned>(std::stoi(s.port.empty() ? "3306" : s.port)), nullptr,
-                            CLIENT_FOUND_ROWS)) {
+                            static_cast<unsigned>(std::stoi(s.port.empty() ? "3306" : s.port)),
+                            nullptr, CLIENT_FOUND_ROWS)) {
       throw std::runtime_error(mysql_error(c_));
     }
     exec("SET time_zone = '+00:00'");
-    get_ = prepare("SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = ?");
-    fetch_ = prepare("SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= ? ORDER BY id");
+    get_ =
+        prepare("SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = ?");
+    fetch_ = prepare(
+        "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= ? ORDER BY "
+        "id");
     idp_ = prepare("SELECT id, price FROM bench_item WHERE id <= ? ORDER BY id");
     grp_ = prepare("SELECT is_active, COUNT(*), SUM(qty) FROM bench_item GROUP BY is_active");
     mysql_stmt_bind_result(get_, get_binds_.b);
@@ -130,7 +135,8 @@ class My final : public RawDriver {
     if (mysql_stmt_execute(grp_)) throw std::runtime_error(mysql_stmt_error(grp_));
     mysql_stmt_bind_result(grp_, b);
     out.clear();
-    while (mysql_stmt_fetch(grp_) == 0) out.emplace_back(active != 0, n, std::stoll(std::string(sum, len)));
+    while (mysql_stmt_fetch(grp_) == 0)
+      out.emplace_back(active != 0, n, std::stoll(std::string(sum, len)));
     mysql_stmt_free_result(grp_);
   }
   void insert_batches(const std::vector<Item>& rows, std::size_t batch) override {
@@ -160,8 +166,10 @@ class My final : public RawDriver {
         p[1].buffer_length = static_cast<unsigned long>(prices[i].size());
         p[2].buffer_type = MYSQL_TYPE_LONG;
         p[2].buffer = const_cast<int32_t*>(&it.qty);
-        const auto ymd = quarry::civil::civil_from_days(quarry::civil::floor_div(it.created_at.unix_micros(), quarry::civil::kMicrosPerDay));
-        const auto tod = quarry::civil::time_of_day(it.created_at.unix_micros() % quarry::civil::kMicrosPerDay);
+        const auto ymd = quarry::civil::civil_from_days(
+            quarry::civil::floor_div(it.created_at.unix_micros(), quarry::civil::kMicrosPerDay));
+        const auto tod =
+            quarry::civil::time_of_day(it.created_at.unix_micros() % quarry::civil::kMicrosPerDay);
         times[i] = MYSQL_TIME{};
         times[i].year = static_cast<unsigned>(ymd.year);
         times[i].month = ymd.month;
@@ -183,6 +191,21 @@ class My final : public RawDriver {
     }
     exec("COMMIT");
   }
+  int64_t stream(const std::string& table, int64_t up_to) override {
+    MYSQL_STMT* s = prepare("SELECT id, name, price, qty, created_at, is_active FROM " + table +
+                            " WHERE id <= ?");
+    ItemBinds binds;
+    run_int(s, up_to);  // unbuffered: rows are read from the socket as fetched
+    mysql_stmt_bind_result(s, binds.b);
+    Item it;
+    int64_t sum = 0;
+    while (mysql_stmt_fetch(s) == 0) {
+      binds.to(it);
+      sum += it.qty;
+    }
+    mysql_stmt_close(s);
+    return sum;
+  }
   void exec(const std::string& sql) override {
     if (mysql_real_query(c_, sql.data(), sql.size())) throw std::runtime_error(mysql_error(c_));
     if (MYSQL_RES* r = mysql_store_result(c_)) mysql_free_result(r);
@@ -191,7 +214,8 @@ class My final : public RawDriver {
  private:
   MYSQL_STMT* prepare(const std::string& sql) {
     MYSQL_STMT* s = mysql_stmt_init(c_);
-    if (mysql_stmt_prepare(s, sql.data(), sql.size())) throw std::runtime_error(mysql_stmt_error(s));
+    if (mysql_stmt_prepare(s, sql.data(), sql.size()))
+      throw std::runtime_error(mysql_stmt_error(s));
     return s;
   }
   void run_int(MYSQL_STMT* s, int64_t v) {
@@ -199,7 +223,8 @@ class My final : public RawDriver {
     std::memset(&p, 0, sizeof p);
     p.buffer_type = MYSQL_TYPE_LONGLONG;
     p.buffer = &v;
-    if (mysql_stmt_bind_param(s, &p) || mysql_stmt_execute(s)) throw std::runtime_error(mysql_stmt_error(s));
+    if (mysql_stmt_bind_param(s, &p) || mysql_stmt_execute(s))
+      throw std::runtime_error(mysql_stmt_error(s));
   }
 
   MYSQL* c_;
@@ -210,6 +235,8 @@ class My final : public RawDriver {
 
 }  // namespace
 
-std::unique_ptr<RawDriver> raw_mysql(const quarry::DatabaseSettings& s) { return std::make_unique<My>(s); }
+std::unique_ptr<RawDriver> raw_mysql(const quarry::DatabaseSettings& s) {
+  return std::make_unique<My>(s);
+}
 
 }  // namespace bench

@@ -16,12 +16,17 @@ class Pg final : public RawDriver {
   explicit Pg(const quarry::DatabaseSettings& s) {
     const char* keys[] = {"host", "port", "dbname", "user", "password", "options", nullptr};
     const std::string port = s.port.empty() ? "5432" : s.port;
-    const char* values[] = {s.host.c_str(), port.c_str(), s.name.c_str(), s.user.c_str(),
-                            s.password.c_str(), "-c TimeZone=UTC -c DateStyle=ISO,YMD", nullptr};
+    const char* values[] = {
+        s.host.c_str(), port.c_str(),       s.name.c_str(),
+        s.user.c_str(), s.password.c_str(), "-c TimeZone=UTC -c DateStyle=ISO,YMD",
+        nullptr};
     c_ = PQconnectdbParams(keys, values, 0);
     if (PQstatus(c_) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(c_));
-    prepare("get", "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = $1");
-    prepare("fetch", "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= $1 ORDER BY id");
+    prepare("get",
+            "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = $1");
+    prepare("fetch",
+            "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= $1 "
+            "ORDER BY id");
     prepare("idp", "SELECT id, price FROM bench_item WHERE id <= $1 ORDER BY id");
     prepare("grp", "SELECT is_active, COUNT(*), SUM(qty) FROM bench_item GROUP BY is_active");
   }
@@ -45,8 +50,9 @@ class Pg final : public RawDriver {
     const int n = PQntuples(r);
     out.resize(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
-      out[static_cast<std::size_t>(i)] = {std::atoll(PQgetvalue(r, i, 0)),
-                                          *Decimal::parse({PQgetvalue(r, i, 1), static_cast<std::size_t>(PQgetlength(r, i, 1))})};
+      out[static_cast<std::size_t>(i)] = {
+          std::atoll(PQgetvalue(r, i, 0)),
+          *Decimal::parse({PQgetvalue(r, i, 1), static_cast<std::size_t>(PQgetlength(r, i, 1))})};
     }
     PQclear(r);
   }
@@ -55,7 +61,8 @@ class Pg final : public RawDriver {
     check(r);
     out.clear();
     for (int i = 0; i < PQntuples(r); ++i) {
-      out.emplace_back(PQgetvalue(r, i, 0)[0] == 't', std::atoll(PQgetvalue(r, i, 1)), std::atoll(PQgetvalue(r, i, 2)));
+      out.emplace_back(PQgetvalue(r, i, 0)[0] == 't', std::atoll(PQgetvalue(r, i, 1)),
+                       std::atoll(PQgetvalue(r, i, 2)));
     }
     PQclear(r);
   }
@@ -64,7 +71,8 @@ class Pg final : public RawDriver {
       std::string sql = "INSERT INTO bench_bulk (name, price, qty, created_at, is_active) VALUES ";
       for (std::size_t i = 0; i < batch; ++i) {
         const std::size_t b = i * 5;
-        sql += (i ? ", (" : "(") + ph(b + 1) + ", " + ph(b + 2) + ", " + ph(b + 3) + ", " + ph(b + 4) + ", " + ph(b + 5) + ")";
+        sql += (i ? ", (" : "(") + ph(b + 1) + ", " + ph(b + 2) + ", " + ph(b + 3) + ", " +
+               ph(b + 4) + ", " + ph(b + 5) + ")";
       }
       PQclear(PQexec(c_, "DEALLOCATE ALL"));
       prepare("ins", sql);
@@ -81,12 +89,14 @@ class Pg final : public RawDriver {
         text[i * 5 + 1] = it.price.to_string();
         text[i * 5 + 2] = std::to_string(it.qty);
         char buf[quarry::civil::kDateTimeBuffer];
-        text[i * 5 + 3].assign(buf, quarry::civil::format_datetime(it.created_at.unix_micros(), buf));
+        text[i * 5 + 3].assign(buf,
+                               quarry::civil::format_datetime(it.created_at.unix_micros(), buf));
         text[i * 5 + 3] += "+00";
         text[i * 5 + 4] = it.is_active ? "t" : "f";
       }
       for (std::size_t k = 0; k < values.size(); ++k) values[k] = text[k].c_str();
-      PGresult* r = PQexecPrepared(c_, "ins", static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
+      PGresult* r = PQexecPrepared(c_, "ins", static_cast<int>(values.size()), values.data(),
+                                   nullptr, nullptr, 0);
       check(r);
       PQclear(r);
     }
@@ -94,7 +104,8 @@ class Pg final : public RawDriver {
   }
   bool has_copy() const override { return true; }
   void copy(const std::vector<Item>& rows) override {
-    PGresult* r = PQexec(c_, "COPY bench_bulk (name, price, qty, created_at, is_active) FROM STDIN");
+    PGresult* r =
+        PQexec(c_, "COPY bench_bulk (name, price, qty, created_at, is_active) FROM STDIN");
     if (PQresultStatus(r) != PGRES_COPY_IN) throw std::runtime_error(PQerrorMessage(c_));
     PQclear(r);
     std::string buf;
@@ -122,6 +133,26 @@ class Pg final : public RawDriver {
     PQclear(r);
     while ((r = PQgetResult(c_))) PQclear(r);
   }
+  int64_t stream(const std::string& table, int64_t up_to) override {
+    const std::string sql =
+        "SELECT id, name, price, qty, created_at, is_active FROM " + table + " WHERE id <= $1";
+    const std::string v = std::to_string(up_to);
+    const char* params[] = {v.c_str()};
+    if (!PQsendQueryParams(c_, sql.c_str(), 1, nullptr, params, nullptr, nullptr, 0)) {
+      throw std::runtime_error(PQerrorMessage(c_));
+    }
+    PQsetSingleRowMode(c_);
+    Item it;
+    int64_t sum = 0;
+    while (PGresult* r = PQgetResult(c_)) {
+      if (PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+        read(r, 0, it);
+        sum += it.qty;
+      }
+      PQclear(r);
+    }
+    return sum;
+  }
   void exec(const std::string& sql) override {
     PGresult* r = PQexec(c_, sql.c_str());
     check(r);
@@ -136,8 +167,11 @@ class Pg final : public RawDriver {
     PQclear(r);
   }
   void prepare_reads() {
-    prepare("get", "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = $1");
-    prepare("fetch", "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= $1 ORDER BY id");
+    prepare("get",
+            "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = $1");
+    prepare("fetch",
+            "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= $1 "
+            "ORDER BY id");
     prepare("idp", "SELECT id, price FROM bench_item WHERE id <= $1 ORDER BY id");
     prepare("grp", "SELECT is_active, COUNT(*), SUM(qty) FROM bench_item GROUP BY is_active");
   }
@@ -159,7 +193,8 @@ class Pg final : public RawDriver {
   }
   static void read(const PGresult* r, int row, Item& out) {
     auto text = [&](int col) {
-      return std::string_view(PQgetvalue(r, row, col), static_cast<std::size_t>(PQgetlength(r, row, col)));
+      return std::string_view(PQgetvalue(r, row, col),
+                              static_cast<std::size_t>(PQgetlength(r, row, col)));
     };
     out.id = std::atoll(PQgetvalue(r, row, 0));
     out.name.assign(text(1));
@@ -175,6 +210,8 @@ class Pg final : public RawDriver {
 
 }  // namespace
 
-std::unique_ptr<RawDriver> raw_postgres(const quarry::DatabaseSettings& s) { return std::make_unique<Pg>(s); }
+std::unique_ptr<RawDriver> raw_postgres(const quarry::DatabaseSettings& s) {
+  return std::make_unique<Pg>(s);
+}
 
 }  // namespace bench

@@ -12,12 +12,16 @@ using quarry::Decimal;
 class Lite final : public RawDriver {
  public:
   explicit Lite(const quarry::DatabaseSettings& s) {
-    if (sqlite3_open_v2(s.name.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(s.name.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
       throw std::runtime_error(sqlite3_errmsg(db_));
     }
     sqlite3_busy_timeout(db_, 5000);
-    get_ = prepare("SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = ?");
-    fetch_ = prepare("SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= ? ORDER BY id");
+    get_ =
+        prepare("SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = ?");
+    fetch_ = prepare(
+        "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= ? ORDER BY "
+        "id");
     idp_ = prepare("SELECT id, price FROM bench_item WHERE id <= ? ORDER BY id");
     grp_ = prepare("SELECT is_active, COUNT(*), SUM(qty) FROM bench_item GROUP BY is_active");
   }
@@ -52,7 +56,8 @@ class Lite final : public RawDriver {
   void group_by(std::vector<std::tuple<bool, int64_t, int64_t>>& out) override {
     out.clear();
     while (sqlite3_step(grp_) == SQLITE_ROW) {
-      out.emplace_back(sqlite3_column_int(grp_, 0) != 0, sqlite3_column_int64(grp_, 1), sqlite3_column_int64(grp_, 2));
+      out.emplace_back(sqlite3_column_int(grp_, 0) != 0, sqlite3_column_int64(grp_, 1),
+                       sqlite3_column_int64(grp_, 2));
     }
     sqlite3_reset(grp_);
   }
@@ -71,17 +76,34 @@ class Lite final : public RawDriver {
       for (std::size_t i = 0; i < batch; ++i) {
         const Item& it = rows[start + i];
         const int p = static_cast<int>(i * 5);
-        sqlite3_bind_text(ins_, p + 1, it.name.data(), static_cast<int>(it.name.size()), SQLITE_TRANSIENT);
-        sqlite3_bind_text(ins_, p + 2, dec, static_cast<int>(it.price.format(dec)), SQLITE_TRANSIENT);
-        sqlite3_bind_int(ins_, p + 3, it.qty);
-        sqlite3_bind_text(ins_, p + 4, buf, static_cast<int>(quarry::civil::format_datetime(it.created_at.unix_micros(), buf)),
+        sqlite3_bind_text(ins_, p + 1, it.name.data(), static_cast<int>(it.name.size()),
                           SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins_, p + 2, dec, static_cast<int>(it.price.format(dec)),
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_int(ins_, p + 3, it.qty);
+        sqlite3_bind_text(
+            ins_, p + 4, buf,
+            static_cast<int>(quarry::civil::format_datetime(it.created_at.unix_micros(), buf)),
+            SQLITE_TRANSIENT);
         sqlite3_bind_int(ins_, p + 5, it.is_active);
       }
       if (sqlite3_step(ins_) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
       sqlite3_reset(ins_);
     }
     exec("COMMIT");
+  }
+  int64_t stream(const std::string& table, int64_t up_to) override {
+    sqlite3_stmt* s = prepare("SELECT id, name, price, qty, created_at, is_active FROM " + table +
+                              " WHERE id <= ?");
+    sqlite3_bind_int64(s, 1, up_to);
+    Item it;
+    int64_t sum = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      read(s, it);
+      sum += it.qty;
+    }
+    sqlite3_finalize(s);
+    return sum;
   }
   void exec(const std::string& sql) override {
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
@@ -92,7 +114,8 @@ class Lite final : public RawDriver {
  private:
   sqlite3_stmt* prepare(const std::string& sql) {
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+        SQLITE_OK) {
       throw std::runtime_error(sqlite3_errmsg(db_));
     }
     return s;
@@ -104,21 +127,26 @@ class Lite final : public RawDriver {
   }
   static void read(sqlite3_stmt* s, Item& out) {
     out.id = sqlite3_column_int64(s, 0);
-    out.name.assign(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)), static_cast<std::size_t>(sqlite3_column_bytes(s, 1)));
+    out.name.assign(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)),
+                    static_cast<std::size_t>(sqlite3_column_bytes(s, 1)));
     out.price = price(s, 2);
     out.qty = sqlite3_column_int(s, 3);
-    out.created_at = quarry::DateTime::from_unix_micros(*quarry::civil::parse_datetime(
-        {reinterpret_cast<const char*>(sqlite3_column_text(s, 4)), static_cast<std::size_t>(sqlite3_column_bytes(s, 4))}));
+    out.created_at = quarry::DateTime::from_unix_micros(
+        *quarry::civil::parse_datetime({reinterpret_cast<const char*>(sqlite3_column_text(s, 4)),
+                                        static_cast<std::size_t>(sqlite3_column_bytes(s, 4))}));
     out.is_active = sqlite3_column_int(s, 5) != 0;
   }
 
   sqlite3* db_ = nullptr;
-  sqlite3_stmt *get_ = nullptr, *fetch_ = nullptr, *idp_ = nullptr, *grp_ = nullptr, *ins_ = nullptr;
+  sqlite3_stmt *get_ = nullptr, *fetch_ = nullptr, *idp_ = nullptr, *grp_ = nullptr,
+               *ins_ = nullptr;
   std::size_t batch_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<RawDriver> raw_sqlite(const quarry::DatabaseSettings& s) { return std::make_unique<Lite>(s); }
+std::unique_ptr<RawDriver> raw_sqlite(const quarry::DatabaseSettings& s) {
+  return std::make_unique<Lite>(s);
+}
 
 }  // namespace bench

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -107,10 +108,12 @@ Expr subquery(std::shared_ptr<const Query> q);
 
 // A running SELECT on the query's alias (the thread's atomic block's connection, or a
 // pooled one), read row by row. Its rows are read to the end, or the cursor dropped,
-// before anything else runs on that connection: the backend may stream them.
+// before anything else runs on that connection: the backend may stream them. With
+// `stream`, the rows are read from the server as they are consumed, however long the
+// caller takes (iterator()).
 class Cursor {
  public:
-  explicit Cursor(const Query& q);
+  explicit Cursor(const Query& q, bool stream = false);
   ~Cursor();
   Cursor(const Cursor&) = delete;
   Cursor& operator=(const Cursor&) = delete;
@@ -174,6 +177,83 @@ void read_tuple_element(const Cursor& c, const Row& r, std::size_t i, T& out) {
     }
   }
 }
+
+}  // namespace detail
+
+namespace detail {
+
+// The rows of a query as they stream from the server (iterator()): at most chunk_size
+// of them exist at a time, so memory does not grow with the result. Single pass; the
+// connection is held, and busy, until the rows run out or the stream is dropped.
+template <class RowT, class Reader>
+class RowStream {
+ public:
+  RowStream(std::shared_ptr<const Query> q, std::size_t chunk_size)
+      : q_(std::move(q)), chunk_size_(chunk_size > 0 ? chunk_size : 1) {}
+  RowStream(RowStream&&) = default;
+  RowStream& operator=(RowStream&&) = default;
+
+  class Iterator {
+   public:
+    using value_type = RowT;
+    using difference_type = std::ptrdiff_t;
+    using reference = RowT&;
+    Iterator() = default;
+    RowT& operator*() const { return s_->chunk_[s_->pos_]; }
+    RowT* operator->() const { return &s_->chunk_[s_->pos_]; }
+    Iterator& operator++() {
+      s_->advance();
+      return *this;
+    }
+    void operator++(int) { s_->advance(); }
+    friend bool operator==(const Iterator& it, std::default_sentinel_t) { return it.at_end(); }
+
+   private:
+    friend class RowStream;
+    explicit Iterator(RowStream* s) : s_(s) {}
+    bool at_end() const { return s_->done_; }
+    RowStream* s_ = nullptr;
+  };
+
+  Iterator begin() {
+    if (started_) throw ProgrammingError("iterator() gives its rows once; call it again to rerun");
+    started_ = true;
+    if (is_none(*q_)) {
+      done_ = true;
+    } else {
+      cursor_ = std::make_unique<Cursor>(*q_, /*stream=*/true);
+      fill();
+    }
+    return Iterator(this);
+  }
+  std::default_sentinel_t end() { return {}; }
+
+ private:
+  // The next chunk of rows, read into the objects of the last one.
+  void fill() {
+    n_ = pos_ = 0;
+    while (n_ < chunk_size_ && cursor_->next()) {
+      if (chunk_.size() <= n_) chunk_.emplace_back();
+      chunk_[n_] = RowT{};  // nothing of the previous row survives (a deferred field)
+      Reader::read_row(*cursor_, chunk_[n_]);
+      ++n_;
+    }
+    if (n_ == 0) {
+      done_ = true;
+      cursor_.reset();  // the connection goes back now, not when the stream is dropped
+    }
+  }
+  void advance() {
+    if (++pos_ >= n_) fill();
+  }
+
+  std::shared_ptr<const Query> q_;
+  std::size_t chunk_size_;
+  std::unique_ptr<Cursor> cursor_;
+  std::vector<RowT> chunk_;
+  std::size_t n_ = 0, pos_ = 0;
+  bool started_ = false, done_ = false;
+};
 
 }  // namespace detail
 
@@ -266,6 +346,16 @@ class BasicQuerySet {
         fetch_first(*detail::with_slice(*q_, static_cast<int64_t>(i), static_cast<int64_t>(i) + 1));
     if (!one) throw std::out_of_range("queryset index " + std::to_string(i) + " out of range");
     return std::move(*one);
+  }
+
+  // Django's iterator(): the rows as the server sends them, not cached in the queryset,
+  // chunk_size at a time, so memory stays flat however many there are (PostgreSQL's
+  // single-row mode, MySQL/MariaDB's unbuffered fetch, SQLite's stepping). While it
+  // runs it holds its connection, which runs nothing else (inside an atomic block that
+  // is the block's connection).
+  //   for (const Student& s : objects<Student>().iterator()) ...
+  detail::RowStream<RowT, Derived> iterator(std::size_t chunk_size = 2000) const {
+    return detail::RowStream<RowT, Derived>(q_, chunk_size);
   }
 
   // One row matching the lookups; DoesNotExist or MultipleObjectsReturned otherwise.

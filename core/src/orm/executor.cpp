@@ -39,12 +39,13 @@ struct Cursor::State {
   std::vector<const ModelMeta::Slot*> slots;  // per extra column, or null
   ResultSet rs;
 
-  State(const Query& q, Compiled c)
+  State(const Query& q, Compiled c, bool stream)
       : lease(q.alias),
         model(q.model),
         alias(q.alias),
         compiled(std::move(c)),
-        rs(lease->query(compiled.sql, compiled.params, ExecOptions{.drain = true})) {
+        rs(lease->query(compiled.sql, compiled.params,
+                        ExecOptions{.stream = stream, .drain = !stream})) {
     if (rs.column_count() < compiled.fields.size() + compiled.extras.size()) {
       throw InterfaceError(
           "the query gave " + std::to_string(rs.column_count()) + " columns, fewer than the " +
@@ -73,11 +74,11 @@ struct Cursor::State {
   }
 };
 
-Cursor::Cursor(const Query& q) {
+Cursor::Cursor(const Query& q, bool stream) {
   if (q.for_update && !Lease::in_atomic_block(q.alias)) {
     throw TransactionManagementError("select_for_update cannot be used outside of a transaction.");
   }
-  s_ = std::make_unique<State>(q, compile_select(q, dialect_for(q)));
+  s_ = std::make_unique<State>(q, compile_select(q, dialect_for(q)), stream);
 }
 
 Cursor::~Cursor() = default;
