@@ -14,7 +14,23 @@ namespace seed {
 
 using namespace quarry;
 
-// ---- Student ------------------------------------------------------------------------
+// ---- Classroom, Student and Assignment (sections 4, 5 and 9) -------------------------
+
+struct Student;
+struct Assignment;
+
+struct Classroom {
+  int64_t id = 0;
+  std::string name{};
+  Many<Student> students{};  // reverse of Student.classroom
+};
+
+inline void quarry_model(ModelDef<Classroom>& m) {
+  m.table("classroom");
+  m.field("id", &Classroom::id, BigAutoField());
+  m.field("name", &Classroom::name, CharField(100));
+  m.reverse("students", &Classroom::students);
+}
 
 struct Student {
   int64_t id = 0;
@@ -27,8 +43,12 @@ struct Student {
   std::optional<Date> enrolled_on{};
   std::optional<DateTime> last_seen{};
   DateTime created_at{};
-  // Filled when a query annotates "scholarship".
+  Ref<Classroom> classroom{};          // NULL when unassigned
+  Many<Assignment> assignments{};      // reverse of Assignment.student
+  Many<Assignment> top_assignments{};  // the same relation, for Prefetch(..., to_attr)
+  // Filled when a query annotates "scholarship" (section 9) or "course_count".
   std::optional<int64_t> scholarship{};
+  std::optional<int64_t> course_count{};
   // Django's _state: lets only()/defer() load fields on first touch.
   ModelState state{};
 };
@@ -47,11 +67,33 @@ inline void quarry_model(ModelDef<Student>& m) {
   m.field("enrolled_on", &Student::enrolled_on, DateField());
   m.field("last_seen", &Student::last_seen, DateTimeField());
   m.field("created_at", &Student::created_at, DateTimeField().auto_now_add());
+  m.field("classroom", &Student::classroom,
+          ForeignKey<Classroom>(OnDelete::SetNull).null().related_name("students"));
+  m.reverse("assignments", &Student::assignments);
+  m.reverse("top_assignments", &Student::top_assignments);
   m.annotation("scholarship", &Student::scholarship);
+  m.annotation("course_count", &Student::course_count);
   m.state(&Student::state);
   m.ordering({"name"});
   m.index(Index({"course", "-gpa"}));
   m.constraint(CheckConstraint{Q("gpa__gte", 0) & Q("gpa__lte", 4), "student_gpa_range"});
+}
+
+struct Assignment {
+  int64_t id = 0;
+  Ref<Student> student{};
+  std::string title{};
+  int32_t score = 0;
+};
+
+inline void quarry_model(ModelDef<Assignment>& m) {
+  m.table("assignment");
+  m.field("id", &Assignment::id, BigAutoField());
+  m.field("student", &Assignment::student,
+          ForeignKey<Student>(OnDelete::Cascade).related_name("assignments"));
+  m.field("title", &Assignment::title, CharField(200));
+  m.field("score", &Assignment::score, IntegerField());
+  m.ordering({"id"});
 }
 
 // ---- Product, with its QuerySet and Manager (the seed's full working example) ---------
@@ -132,12 +174,30 @@ inline SoftDeleteManager User::objects() {
   return {};
 }
 
-// ---- Order: a manager for aggregations (8.2) -------------------------------------------
+// ---- Customer and Order: select_related (section 4), a manager for aggregations (8.2) ---
 
+struct Order;
 struct OrderManager;
+
+struct Customer {
+  int64_t id = 0;
+  std::string name{};
+  std::string email{};
+  Many<Order> orders{};  // reverse of Order.customer
+};
+
+inline void quarry_model(ModelDef<Customer>& m) {
+  m.table("customer");
+  m.field("id", &Customer::id, BigAutoField());
+  m.field("name", &Customer::name, CharField(100));
+  m.field("email", &Customer::email, CharField(200));
+  m.reverse("orders", &Customer::orders);
+  m.ordering({"name"});
+}
 
 struct Order {
   int64_t id = 0;
+  Ref<Customer> customer{};
   Decimal amount{};
   std::string status = "pending";
   DateTime created_at{};
@@ -149,6 +209,8 @@ struct Order {
 inline void quarry_model(ModelDef<Order>& m) {
   m.table("shop_order");
   m.field("id", &Order::id, BigAutoField());
+  m.field("customer", &Order::customer,
+          ForeignKey<Customer>(OnDelete::Cascade).null().related_name("orders"));
   m.field("amount", &Order::amount, DecimalField(10, 2));
   m.field("status", &Order::status,
           CharField(20).db_index().default_value("pending").choices(
@@ -211,6 +273,68 @@ struct TenantManager : Manager<Note, TenantQuerySet, TenantManager> {
 
 inline TenantManager Note::objects() {
   return {};
+}
+
+// ---- Author and Book: many-to-many (section 5) ---------------------------------------
+
+struct Book;
+
+struct Author {
+  int64_t id = 0;
+  std::string name{};
+  Many<Book> books{};  // reverse of Book.authors
+};
+
+inline void quarry_model(ModelDef<Author>& m) {
+  m.table("author");
+  m.field("id", &Author::id, BigAutoField());
+  m.field("name", &Author::name, CharField(100));
+  m.reverse("books", &Author::books);
+  m.ordering({"name"});
+}
+
+struct Book {
+  int64_t id = 0;
+  std::string title{};
+  Many<Author> authors{};  // through the automatic table "book_authors"
+};
+
+inline void quarry_model(ModelDef<Book>& m) {
+  m.table("book");
+  m.field("id", &Book::id, BigAutoField());
+  m.field("title", &Book::title, CharField(200));
+  m.field("authors", &Book::authors, ManyToManyField<Author>().related_name("books"));
+  m.ordering({"title"});
+}
+
+// ---- Category: a tree (a relation of a model to itself) --------------------------------
+
+struct Category {
+  int64_t id = 0;
+  std::string name{};
+  Ref<Category> parent{};     // NULL at the root
+  Many<Category> children{};  // reverse of parent
+};
+
+inline void quarry_model(ModelDef<Category>& m) {
+  m.table("category");
+  m.field("id", &Category::id, BigAutoField());
+  m.field("name", &Category::name, CharField(100));
+  m.field("parent", &Category::parent,
+          ForeignKey<Category>(OnDelete::Cascade).null().related_name("children"));
+  m.reverse("children", &Category::children);
+  m.ordering({"name"});
+}
+
+// ---- every table of the seed -------------------------------------------------------------
+
+inline void create_seed_tables(const std::string& alias = "default") {
+  create_tables<Classroom, Student, Assignment, Product, User, Customer, Order, Note, Author, Book,
+                Category>(alias);
+}
+inline void drop_seed_tables(const std::string& alias = "default") {
+  drop_tables<Classroom, Student, Assignment, Product, User, Customer, Order, Note, Author, Book,
+              Category>(alias);
 }
 
 }  // namespace seed

@@ -15,9 +15,11 @@ void setup(Tour& t) {
   });
 
   t.section("Setup: the seed's models become tables (idempotent DDL)", [&] {
-    drop_tables<Student, Product, User, Order, Note>();
-    create_tables<Student, Product, User, Order, Note>();
-    return std::string("student, product, app_user, shop_order, tenant_note");
+    drop_seed_tables();
+    create_seed_tables();
+    return std::string(
+        "classroom, student, assignment, product, app_user, customer, shop_order, tenant_note, "
+        "author, book, book_authors, category");
   });
 
   t.section("Setup: sample students, products, users and orders (bulk_create)", [&] {
@@ -55,7 +57,7 @@ void setup(Tour& t) {
 
 void teardown(Tour& t) {
   t.section("Teardown: drop the tables", [&] {
-    drop_tables<Student, Product, User, Order, Note>();
+    drop_seed_tables();
     return std::string("dropped");
   });
 }

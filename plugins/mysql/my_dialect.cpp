@@ -100,6 +100,7 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->feature("supports_select_difference", at_least({10, 3}, {8, 0, 31}));
   d->feature("supports_update_conflicts", true);
   d->feature("supports_ignore_conflicts", true);
+  d->feature("update_can_self_select", false);
   d->feature("supports_explain_analyze", at_least({10, 1}, {8, 0, 18}));
   d->feature("has_native_uuid_field", has_native_uuid(version_text));
   d->feature("has_native_json_field", !maria);

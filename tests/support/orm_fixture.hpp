@@ -13,12 +13,12 @@ class OrmTest : public ::testing::Test {
     if (!require_backend()) return;
     configure(Config::parse("databases:\n  default:\n    url: \"" + backend_url() + "\"\n",
                             "<orm test config>"));
-    drop_tables<seed::Student, seed::Product, seed::User, seed::Order, seed::Note>();
-    create_tables<seed::Student, seed::Product, seed::User, seed::Order, seed::Note>();
+    seed::drop_seed_tables();
+    seed::create_seed_tables();
     ready_ = true;
   }
   void TearDown() override {
-    if (ready_) drop_tables<seed::Student, seed::Product, seed::User, seed::Order, seed::Note>();
+    if (ready_) seed::drop_seed_tables();
   }
   static bool is(const char* name) { return backend() == name; }
   Database& db() { return database(); }

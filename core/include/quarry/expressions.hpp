@@ -50,6 +50,12 @@ class Expr {
   requires(std::constructible_from<Value, V&&> && !std::is_same_v<std::remove_cvref_t<V>, Expr>)
       Expr(V&& v)  // NOLINT(google-explicit-constructor): literals read as in Django
       : Expr(literal(Value(std::forward<V>(v)))) {}
+  // A value of any type with ValueTraits (your own, a Ref<>, a model object: its key).
+  template <class V>
+  requires(!std::constructible_from<Value, const V&> &&
+           requires(const V& v) { ValueTraits<V>::to_value(v); })
+      Expr(const V& v)  // NOLINT(google-explicit-constructor)
+      : Expr(literal(ValueTraits<V>::to_value(v))) {}
   // A list of literals, for the `in` lookup.
   template <class V>
   Expr(const std::vector<V>& values)  // NOLINT(google-explicit-constructor)

@@ -11,12 +11,15 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeindex>
 #include <utility>
 #include <vector>
 
+#include "quarry/errors.hpp"
 #include "quarry/value.hpp"
 
 namespace quarry {
@@ -38,6 +41,11 @@ enum class FieldKind : uint8_t {
   Json,
   Uuid,
   Binary,
+  // Relations (quarry/relations.hpp): a ForeignKey or OneToOneField is a column holding
+  // the related row's key; a ManyToManyField has a table of its own.
+  ForeignKey,
+  OneToOne,
+  ManyToMany,
 };
 
 // "CharField", "DecimalField", ...: the dialect's type keys are "type." + this.
@@ -45,12 +53,43 @@ std::string_view kind_name(FieldKind kind) noexcept;
 // The Value type a column of this kind holds.
 ValueType value_type(FieldKind kind) noexcept;
 bool is_auto(FieldKind kind) noexcept;
+bool is_relation(FieldKind kind) noexcept;
+
+class ModelMeta;
+
+// Django's on_delete: what deleting a row does to the rows whose ForeignKey points at it.
+enum class OnDelete { Cascade, Protect, Restrict, SetNull, SetDefault, DoNothing };
+
+namespace detail {
+// What a relation field says beyond a FieldSpec's options: the related model, found
+// when first needed (models may refer to each other, or to themselves), and the
+// relation's options.
+struct RelationSpec {
+  const ModelMeta& (*target)();  // meta<Target>
+  std::type_index target_type;   // typeid(Target), to find relations without registering it
+  FieldKind key_kind;            // what the key column holds (from the member's key type)
+  OnDelete on_delete = OnDelete::Cascade;
+  std::string related_name{};  // the reverse name; "" for the model's name in lower case
+  bool null = false;
+  // ManyToManyField: an explicit through model and its two ForeignKeys, or none (then a
+  // table of its own: db_table, or "<table>_<field>").
+  const ModelMeta& (*through)() = nullptr;
+  std::string through_from{}, through_to{};
+  std::string db_table{};
+  const ModelMeta* target_meta = nullptr;  // instead of `target` (automatic through tables)
+};
+}  // namespace detail
 
 class FieldSpec {
  public:
   explicit FieldSpec(FieldKind kind) : kind_(kind) {}
 
   FieldKind kind() const { return kind_; }
+  // What the column's values are: the kind itself, or for a ForeignKey or OneToOneField
+  // the kind of the key it holds (an int64_t key: BigIntegerField).
+  FieldKind data_kind() const { return relation_ ? relation_->key_kind : kind_; }
+  // The relation's details, for a relation field; null otherwise.
+  const detail::RelationSpec* relation() const { return relation_.get(); }
   int max_length() const { return max_length_; }
   int max_digits() const { return max_digits_; }
   int decimal_places() const { return decimal_places_; }
@@ -106,6 +145,24 @@ class FieldSpec {
   FieldSpec choices(std::vector<std::pair<Value, std::string>> c) const {
     return with([&c](FieldSpec& f) { f.choices_ = std::move(c); });
   }
+  // Relation options (ForeignKey, OneToOneField, ManyToManyField).
+  FieldSpec related_name(std::string name) const {
+    return with_relation([&name](detail::RelationSpec& r) { r.related_name = std::move(name); });
+  }
+  // A ForeignKey or OneToOneField that may be NULL (Django's null=True).
+  FieldSpec null(bool on = true) const {
+    return with_relation([on](detail::RelationSpec& r) { r.null = on; });
+  }
+  // A ManyToManyField's own table name (Django's db_table).
+  FieldSpec db_table(std::string name) const {
+    return with_relation([&name](detail::RelationSpec& r) { r.db_table = std::move(name); });
+  }
+  // Internal: the relation factories set this.
+  FieldSpec relation(detail::RelationSpec r) const {
+    return with([&r](FieldSpec& f) {
+      f.relation_ = std::make_shared<const detail::RelationSpec>(std::move(r));
+    });
+  }
 
  private:
   template <class Fn>
@@ -113,6 +170,15 @@ class FieldSpec {
     FieldSpec copy = *this;
     fn(copy);
     return copy;
+  }
+  template <class Fn>
+  FieldSpec with_relation(Fn&& fn) const {
+    if (!relation_) {
+      throw ImproperlyConfigured(std::string(kind_name(kind_)) + " has no relation options");
+    }
+    detail::RelationSpec r = *relation_;
+    fn(r);
+    return relation(std::move(r));
   }
 
   FieldKind kind_;
@@ -128,6 +194,7 @@ class FieldSpec {
   std::optional<Value> default_;
   std::function<Value()> default_fn_;
   std::vector<std::pair<Value, std::string>> choices_;
+  std::shared_ptr<const detail::RelationSpec> relation_;
 };
 
 inline FieldSpec AutoField() {

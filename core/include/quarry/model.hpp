@@ -29,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,20 @@
 #include "quarry/value.hpp"
 
 namespace quarry {
+
+class ModelMeta;
+class ManyMember;
+
+namespace detail {
+struct LoadContext;
+
+// What a Many<> member reads through: the member, its object's key, where it came from.
+struct ManyBinding {
+  const ManyMember* member = nullptr;
+  Value key;
+  std::shared_ptr<const LoadContext> context;
+};
+}  // namespace detail
 
 // Django's Model._state: what quarry knows about one object. A model that declares a
 // member of this type (m.state(&T::state)) gets deferred loading: fields left out by
@@ -67,8 +82,16 @@ class Field {
   const std::string& name() const { return name_; }
   const std::string& column() const { return column_; }
   FieldKind kind() const { return spec_.kind(); }
+  // What the column's values are (for a ForeignKey: the key's kind).
+  FieldKind data_kind() const { return spec_.data_kind(); }
   const FieldSpec& spec() const { return spec_; }
-  bool null() const { return null_; }
+  bool null() const { return null_ || (spec_.relation() && spec_.relation()->null); }
+  // A ForeignKey or OneToOneField (a column holding another row's key).
+  bool is_foreign_key() const {
+    return kind() == FieldKind::ForeignKey || kind() == FieldKind::OneToOne;
+  }
+  // The model a relation field points at; resolved on first use.
+  const ModelMeta& target() const;
   bool primary_key() const { return spec_.is_primary_key(); }
   bool auto_increment() const { return is_auto(spec_.kind()); }
   // The model it belongs to, and the field's position among its fields.
@@ -84,11 +107,19 @@ class Field {
   // The member as a plugin takes it, borrowing its text (a decimal's is written into
   // scratch): the fast path for writing rows, without a Value per cell.
   virtual quarry_value view(const void* obj, char (&scratch)[Decimal::kTextBuffer]) const = 0;
+  // A ForeignKey's member takes the related object a query loaded (select_related);
+  // `related` holds an object of the target model.
+  virtual void attach(void* obj, std::shared_ptr<void> related) const;
+  // A ForeignKey's member learns where its object came from, to read the related
+  // object from the same database later.
+  virtual void bind(void*, const std::shared_ptr<const detail::LoadContext>&) const {}
 
  protected:
   Field(std::string name, FieldSpec spec, bool null)
       : name_(std::move(name)), spec_(std::move(spec)), null_(null) {
-    column_ = spec_.column().empty() ? name_ : spec_.column();
+    // A ForeignKey's column is "<name>_id", as Django's.
+    const bool key = spec_.kind() == FieldKind::ForeignKey || spec_.kind() == FieldKind::OneToOne;
+    column_ = !spec_.column().empty() ? spec_.column() : key ? name_ + "_id" : name_;
   }
 
  private:
@@ -152,6 +183,35 @@ struct CheckConstraint {
   std::string name;
 };
 
+// A Many<R> member (quarry/relations.hpp): the R objects at the other end of one of the
+// model's ManyToManyFields, or of a ForeignKey or ManyToManyField of R pointing at the
+// model (a reverse accessor, customer.orders). No column of the model's table.
+class ManyMember {
+ public:
+  virtual ~ManyMember() = default;
+  const std::string& name() const { return name_; }
+  const ModelMeta& model() const { return *model_; }
+  // The model at the other end.
+  const ModelMeta& other() const { return other_(); }
+  // The ManyToManyField this member is, or null for a reverse accessor.
+  const Field* field() const { return field_; }
+  // Tells the member of `obj` what it reads through.
+  virtual void bind(void* obj, detail::ManyBinding b) const = 0;
+  // Gives the member of `obj` the objects a prefetch read for it (of the other model).
+  virtual void fill(void* obj, const std::vector<std::shared_ptr<void>>& items) const = 0;
+
+ protected:
+  ManyMember(std::string name, const Field* field, const ModelMeta& (*other)())
+      : name_(std::move(name)), field_(field), other_(other) {}
+
+ private:
+  friend class ModelMeta;
+  std::string name_;
+  const Field* field_;
+  const ModelMeta& (*other_)();
+  const ModelMeta* model_ = nullptr;
+};
+
 // Everything known about a model, without its C++ type: what the compiler, the schema
 // editor and the managers work from.
 class ModelMeta {
@@ -190,6 +250,18 @@ class ModelMeta {
   // The object's ModelState, or nullptr when the model declares none.
   ModelState* state_of(void* obj) const { return state_ ? state_(obj) : nullptr; }
   bool has_state() const { return static_cast<bool>(state_); }
+  // A new, default-constructed object of the model (select_related makes related ones).
+  std::shared_ptr<void> make() const { return factory_(); }
+  // The ForeignKeys and OneToOneFields among the fields.
+  const std::vector<const Field*>& foreign_keys() const { return foreign_keys_; }
+  // Every relation the model declares: its ForeignKeys and OneToOneFields, then its
+  // ManyToManyFields (which are no column of its table).
+  std::vector<const Field*> relation_fields() const;
+  const std::vector<std::unique_ptr<Field>>& many_to_many() const { return many_to_many_; }
+  const Field* find_many_to_many(std::string_view name) const;
+  // The Many<> members: ManyToManyFields' and reverse accessors'.
+  const std::vector<std::unique_ptr<ManyMember>>& members() const { return members_; }
+  const ManyMember* find_member(std::string_view name) const;
 
   // Internal: the declaration fills these in, then finish() checks them.
   void set_table(std::string t) { table_ = std::move(t); }
@@ -201,6 +273,9 @@ class ModelMeta {
   void add_slot(Slot s) { slots_.push_back(std::move(s)); }
   void set_delete_hook(std::function<void(void*)> f) { delete_hook_ = std::move(f); }
   void set_state(std::function<ModelState*(void*)> f) { state_ = std::move(f); }
+  void set_factory(std::shared_ptr<void> (*f)()) { factory_ = f; }
+  void add_many_to_many(std::unique_ptr<Field> f);
+  void add_member(std::unique_ptr<ManyMember> m);
   void finish();
 
  private:
@@ -211,6 +286,7 @@ class ModelMeta {
   std::type_index type_;
   std::vector<std::unique_ptr<Field>> fields_;
   std::map<std::string, const Field*, std::less<>> by_name_;
+  std::map<std::string, const Field*, std::less<>> by_attname_;  // "customer_id"
   const Field* pk_ = nullptr;
   std::vector<std::string> ordering_;
   std::vector<Index> indexes_;
@@ -219,6 +295,10 @@ class ModelMeta {
   std::vector<Slot> slots_;
   std::function<void(void*)> delete_hook_;
   std::function<ModelState*(void*)> state_;
+  std::shared_ptr<void> (*factory_)() = nullptr;
+  std::vector<const Field*> foreign_keys_;
+  std::vector<std::unique_ptr<Field>> many_to_many_;
+  std::vector<std::unique_ptr<ManyMember>> members_;
 };
 
 namespace detail {
@@ -256,7 +336,7 @@ std::string demangle(const char* mangled);
 void fit_decimal(Decimal& d, int decimal_places);
 
 template <class T, class M>
-class MemberField final : public Field {
+class MemberField : public Field {
  public:
   MemberField(std::string name, M T::*member, FieldSpec spec)
       : Field(std::move(name), std::move(spec), is_optional<M>::value), member_(member) {}
@@ -291,12 +371,37 @@ class MemberField final : public Field {
   M T::*member_;
 };
 
+// A field with no member: a ManyToManyField, a column of an automatic through table.
+std::unique_ptr<Field> make_unbound_field(std::string name, FieldSpec spec);
+
+// Makes the Field for a member of type M: a plain column here; quarry/relations.hpp
+// specialises it for Ref<> and Many<> members.
+// Makes a reverse accessor for a member of type M; quarry/relations.hpp has it for Many<>.
+template <class T, class M>
+struct ReverseFactory;
+
+template <class T, class M>
+struct FieldFactory {
+  static void add(ModelMeta& meta, std::string name, M T::*member, FieldSpec spec) {
+    if (is_relation(spec.kind()) || !member_fits<unwrap_optional_t<M>>(spec.kind())) {
+      throw ImproperlyConfigured(
+          "model " + meta.name() + ": field '" + name + "' is a " +
+          std::string(kind_name(spec.kind())) + ", but its member is a " +
+          demangle(typeid(M).name()) +
+          (is_relation(spec.kind()) ? " (relations take Ref<> or Many<>)" : ""));
+    }
+    meta.add_field(std::make_unique<MemberField<T, M>>(std::move(name), member, std::move(spec)));
+  }
+};
+
 }  // namespace detail
 
 template <class T>
 class ModelDef {
  public:
-  explicit ModelDef(ModelMeta& meta) : meta_(meta) {}
+  explicit ModelDef(ModelMeta& meta) : meta_(meta) {
+    meta_.set_factory([] { return std::static_pointer_cast<void>(std::make_shared<T>()); });
+  }
 
   ModelDef& table(std::string name) {
     meta_.set_table(std::move(name));
@@ -311,13 +416,7 @@ class ModelDef {
   }
   template <class M>
   ModelDef& field(std::string name, M T::*member, FieldSpec spec) {
-    if (!detail::member_fits<detail::unwrap_optional_t<M>>(spec.kind())) {
-      throw ImproperlyConfigured("model " + meta_.name() + ": field '" + name + "' is a " +
-                                 std::string(kind_name(spec.kind())) + ", but its member is a " +
-                                 detail::demangle(typeid(M).name()));
-    }
-    meta_.add_field(
-        std::make_unique<detail::MemberField<T, M>>(std::move(name), member, std::move(spec)));
+    detail::FieldFactory<T, M>::add(meta_, std::move(name), member, std::move(spec));
     return *this;
   }
   // Meta.ordering: "name", "-created_at".
@@ -339,6 +438,14 @@ class ModelDef {
   }
   ModelDef& constraint(CheckConstraint c) {
     meta_.add_check(std::move(c));
+    return *this;
+  }
+  // A Many<R> member for the reverse side of R's ForeignKey or ManyToManyField to this
+  // model (Django's reverse accessor): m.reverse("orders", &Customer::orders). It is
+  // the relation whose related_name is `name`, or R's only relation to this model.
+  template <class M>
+  ModelDef& reverse(std::string name, M T::*member) {
+    detail::ReverseFactory<T, M>::add(meta_, std::move(name), member);
     return *this;
   }
   // A member that receives the annotation `name` whenever a query annotates it.
@@ -368,10 +475,23 @@ namespace detail {
 // Registers the model once per process.
 const ModelMeta& register_model(std::type_index type, const char* mangled,
                                 const std::function<void(ModelMeta&)>& declare);
+
+// Every relation of every registered model, to find the relations pointing at a model
+// (its reverse accessors: customer.orders) without knowing who declared them.
+class RelationRegistry {
+ public:
+  void add(const ModelMeta& m);
+  std::vector<const Field*> pointing_at(const ModelMeta& target) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<const Field*> fields_;
+};
+RelationRegistry& relation_registry();
 }  // namespace detail
 
 template <class T>
-concept Model = requires(ModelDef<T>& m) {
+concept Model = std::is_class_v<T> && requires(ModelDef<T>& m) {
   quarry_model(m);
 };
 

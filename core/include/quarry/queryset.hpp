@@ -23,8 +23,8 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <map>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -37,6 +37,7 @@
 
 #include "quarry/atomic.hpp"
 #include "quarry/expressions.hpp"
+#include "quarry/fetch_mode.hpp"
 #include "quarry/model.hpp"
 #include "quarry/record.hpp"
 #include "quarry/result_set.hpp"
@@ -80,6 +81,26 @@ struct CompiledSql {
 
 using Kwargs = std::initializer_list<std::pair<std::string, Expr>>;
 
+// Django's Prefetch: prefetch_related() of one lookup with a queryset of one's own (its
+// filters and ordering apply to the related rows), and optionally into another Many<>
+// member (to_attr: one declared with m.reverse() for the same relation).
+//   objects<Student>().prefetch_related(
+//       Prefetch("assignments", objects<Assignment>().filter("score__gte", 90), "top"))
+struct Prefetch {
+  Prefetch(std::string lookup)  // NOLINT(google-explicit-constructor)
+      : lookup(std::move(lookup)) {}
+  Prefetch(const char* lookup)  // NOLINT(google-explicit-constructor)
+      : lookup(lookup) {}
+  template <class QS>
+  requires requires(const QS& qs) { qs.query_ptr(); }
+  Prefetch(std::string lookup, const QS& queryset, std::string to_attr = "")
+      : lookup(std::move(lookup)), to_attr(std::move(to_attr)), query(queryset.query_ptr()) {}
+
+  std::string lookup;
+  std::string to_attr;
+  std::shared_ptr<const detail::Query> query;  // null: all the related rows
+};
+
 namespace detail {
 
 // Building queries (each returns a changed copy). Names are checked here.
@@ -99,6 +120,17 @@ std::shared_ptr<const Query> with_alias(const Query& q, std::string alias);
 std::shared_ptr<const Query> with_combination(const Query& q, int kind, const Query& other,
                                               bool all);
 std::shared_ptr<const Query> with_for_update(const Query& q);
+// select_related(paths); with no paths, every non-null ForeignKey, followed as far as they
+// go (Django's select_related() without arguments). An empty path list clears it.
+std::shared_ptr<const Query> with_select_related(const Query& q, std::vector<std::string> paths,
+                                                 bool all_non_null);
+std::shared_ptr<const Query> with_fetch_mode(const Query& q, FetchMode mode);
+// prefetch_related(lookups); an empty list clears them.
+std::shared_ptr<const Query> with_prefetch(const Query& q, std::vector<Prefetch> lookups);
+// Runs the query's prefetch_related lookups for the objects it read: one query per
+// lookup and level, the related objects handed to the objects' members.
+bool has_prefetch(const Query& q);
+void prefetch(const Query& q, const std::vector<void*>& objs);
 std::shared_ptr<const Query> with_default_order_by_pk(const Query& q, bool descending);
 const ModelMeta& model_of(const Query& q);
 const std::string& alias_of(const Query& q);
@@ -125,6 +157,8 @@ class Cursor {
   Row row() const;
   // The decimal places a column's values are rounded to, or -1.
   int decimal_places(std::size_t column) const;
+  // Ends the query now and gives the connection back (the destructor does it too).
+  void close();
 
  private:
   struct State;
@@ -241,6 +275,10 @@ class RowStream {
     if (n_ == 0) {
       done_ = true;
       cursor_.reset();  // the connection goes back now, not when the stream is dropped
+    } else if (has_prefetch(*q_)) {
+      // Each chunk's prefetches, as Django's iterator(chunk_size) does; the stream's
+      // own connection is busy, so they run on another.
+      Reader::after_fetch(*q_, chunk_.data(), n_);
     }
   }
   void advance() {
@@ -323,8 +361,29 @@ class BasicQuerySet {
   }
   // SELECT ... FOR UPDATE (inside an atomic block), where the backend has row locks.
   Derived select_for_update() const { return make(detail::with_for_update(*q_)); }
+  // Django's select_related("customer", "order__customer"): the related objects of
+  // ForeignKeys read in the same query (one JOIN each), so touching them costs nothing.
+  // With no names, every non-null ForeignKey, as far as they go.
+  template <class... Names>
+  Derived select_related(Names... names) const {
+    return make(detail::with_select_related(*q_, {std::string(names)...}, sizeof...(Names) == 0));
+  }
+  // What touching a relation that no query loaded does, for the objects of this
+  // queryset (quarry/fetch_mode.hpp): read it (One), read it for all of them (Peers), or
+  // throw FieldFetchBlocked (Raise).
+  Derived fetch_mode(FetchMode mode) const { return make(detail::with_fetch_mode(*q_, mode)); }
+  // Django's prefetch_related("authors", "authors__books", Prefetch(...)): reverse
+  // ForeignKeys and ManyToManyFields (and ForeignKeys) read for all the objects at once,
+  // one query per lookup and level, into their Many<> (and Ref<>) members.
+  template <class... Lookups>
+  Derived prefetch_related(Lookups... lookups) const {
+    return make(detail::with_prefetch(*q_, {Prefetch(std::move(lookups))...}));
+  }
 
   // ---- evaluation ---------------------------------------------------------------------
+
+  // What happens once rows are read (for model objects: their prefetches).
+  static void after_fetch(const detail::Query&, RowT*, std::size_t) {}
 
   // The rows, fetched once and cached for this queryset (and its copies).
   const std::vector<RowT>& list() const {
@@ -402,6 +461,14 @@ class BasicQuerySet {
   // The SQL this queryset runs, with its parameters, for its alias's backend.
   CompiledSql sql() const { return detail::sql_of(*q_); }
 
+  // This queryset with its rows already known (what a prefetch read): no query runs
+  // until a chained call asks for other rows.
+  Derived with_result_cache(std::shared_ptr<const std::vector<RowT>> rows) const {
+    Derived d = make(q_);
+    d.cache_ = std::move(rows);
+    return d;
+  }
+
   const detail::Query& query() const { return *q_; }
   const std::shared_ptr<const detail::Query>& query_ptr() const { return q_; }
   // As a subquery: filter("id__in", other_queryset).
@@ -412,8 +479,11 @@ class BasicQuerySet {
 
   static void fetch(const detail::Query& q, std::vector<RowT>& out) {
     if (detail::is_none(q)) return;
-    detail::Cursor c(q);
-    while (c.next()) Derived::read_row(c, out.emplace_back());
+    {
+      detail::Cursor c(q);
+      while (c.next()) Derived::read_row(c, out.emplace_back());
+    }
+    Derived::after_fetch(q, out.data(), out.size());
   }
   // The first row, if any; with `rows`, also counts the rows there are (read, not loaded).
   static std::optional<RowT> fetch_first(const detail::Query& q, std::size_t* rows = nullptr) {
@@ -426,6 +496,8 @@ class BasicQuerySet {
       *rows = 1;
       while (c.next()) ++*rows;
     }
+    c.close();
+    Derived::after_fetch(q, &*first, 1);
     return first;
   }
 
@@ -593,6 +665,12 @@ class QuerySet
   }
 
   static void read_row(const detail::Cursor& c, T& obj) { c.load(&obj, nullptr); }
+  static void after_fetch(const detail::Query& q, T* objs, std::size_t n) {
+    if (n == 0 || !detail::has_prefetch(q)) return;
+    std::vector<void*> ptrs(n);
+    for (std::size_t i = 0; i < n; ++i) ptrs[i] = objs + i;
+    detail::prefetch(q, ptrs);
+  }
 
  private:
   T by_edge(const std::string& order) const {

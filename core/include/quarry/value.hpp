@@ -197,6 +197,11 @@ quarry_value abi_view(const M& m, char (&scratch)[Decimal::kTextBuffer]) {
   } else if constexpr (std::is_same_v<M, Uuid>) {
     out.type = QUARRY_UUID;
     std::memcpy(out.u.uuid, m.bytes().data(), 16);
+  } else if constexpr (requires {
+                         typename M::key_type;
+                         m.id();
+                       }) {
+    return abi_view(m.id(), scratch);  // a relation (Ref<>): the key it holds, or NULL
   } else {
     static_assert(sizeof(M) == 0, "not a type quarry stores");
   }

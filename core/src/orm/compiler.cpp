@@ -1,4 +1,5 @@
 #include "orm/compiler.hpp"
+#include "orm/relation_paths.hpp"
 
 #include <algorithm>
 #include <map>
@@ -184,6 +185,31 @@ void SqlWriter::value(Value v) {
   param(std::move(v));
 }
 
+namespace {
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+// The first hop of a path that reaches many rows, or kNone.
+std::size_t first_multi(const Resolved& r) {
+  for (std::size_t k = 0; k < r.hop_count; ++k) {
+    if (is_multi(r.hop_list[k])) return k;
+  }
+  return kNone;
+}
+
+// Whether two paths cross the same relations up to and including hop `at`.
+bool same_prefix(const Resolved& a, const Resolved& b, std::size_t at) {
+  if (first_multi(b) != at) return false;
+  for (std::size_t k = 0; k <= at; ++k) {
+    if (a.hop_list[k].via != b.hop_list[k].via || a.hop_list[k].reverse != b.hop_list[k].reverse) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Compiler::Compiler(const Query& q, SqlWriter& w, std::string table)
     : q_(q), w_(w), d_(w.dialect()), table_(std::move(table)) {}
 
@@ -209,9 +235,15 @@ std::optional<FieldKind> Compiler::reference(const Resolved& r) {
 // reference under it.
 std::optional<FieldKind> Compiler::reference(const Resolved& r, std::size_t n) {
   if (n == 0) {
+    if (r.field && r.hop_count > 0) {
+      w_.quoted(join(r.hops()));
+      w_.add('.');
+      w_.quoted(r.field->column());
+      return r.field->data_kind();
+    }
     if (r.field) {
       column(*r.field);
-      return r.field->kind();
+      return r.field->data_kind();
     }
     if (annotations_as_columns_) {
       w_.quoted(table_);
@@ -233,7 +265,7 @@ std::optional<FieldKind> Compiler::reference(const Resolved& r, std::size_t n) {
 std::optional<FieldKind> Compiler::kind_of(const Resolved& r) {
   std::optional<FieldKind> base;
   if (r.field) {
-    base = r.field->kind();
+    base = r.field->data_kind();
   } else {
     SqlWriter scratch(d_);  // an annotation's kind is known once it is compiled
     base = Compiler(q_, scratch, table_).expr(r.annotation->node());
@@ -301,7 +333,7 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       Compiled inner;
       Compiler(*e.query, w_, e.query->model->table()).select(inner);
       w_.add(')');
-      if (inner.fields.size() == 1) return inner.fields[0]->kind();
+      if (inner.fields.size() == 1) return inner.fields[0]->data_kind();
       return inner.extras.size() == 1 ? inner.extras[0].kind : std::nullopt;
     }
   }
@@ -394,14 +426,46 @@ void Compiler::condition(const QNode& n) {
     w_.add("NOT (");
   }
   if (n.kind == QNode::Kind::Leaf) {
-    lookup(n, negated_);
+    Resolved r = resolve_lookup(q_, n.lookup);
+    const std::size_t at = first_multi(r);
+    if (at == kNone) {
+      lookup(n, r, negated_);
+    } else {
+      exists({{&n, std::move(r)}}, at);
+    }
   } else if (n.children.empty()) {
     w_.add(n.kind == QNode::Kind::And ? "1 = 1" : "1 = 0");
   } else {
+    // In an AND, the conditions on the same relation to many rows are about the same
+    // related row, as in one Django filter() call: one EXISTS holds them all.
+    std::vector<std::vector<std::pair<const QNode*, Resolved>>> groups(n.children.size());
+    std::vector<std::size_t> group_of(n.children.size(), kNone);
+    if (n.kind == QNode::Kind::And) {
+      for (std::size_t i = 0; i < n.children.size(); ++i) {
+        const QNode& c = *n.children[i];
+        if (c.kind != QNode::Kind::Leaf || c.negated) continue;
+        Resolved r = resolve_lookup(q_, c.lookup);
+        const std::size_t at = first_multi(r);
+        if (at == kNone) continue;
+        std::size_t g = i;
+        for (std::size_t j = 0; j < i; ++j) {
+          if (group_of[j] == j && same_prefix(groups[j].front().second, r, at)) g = j;
+        }
+        group_of[i] = g;
+        groups[g].emplace_back(&c, std::move(r));
+      }
+    }
     w_.add('(');
+    bool first = true;
     for (std::size_t i = 0; i < n.children.size(); ++i) {
-      if (i) w_.add(n.kind == QNode::Kind::And ? " AND " : " OR ");
-      condition(*n.children[i]);
+      if (group_of[i] != kNone && group_of[i] != i) continue;  // written with its group
+      if (!first) w_.add(n.kind == QNode::Kind::And ? " AND " : " OR ");
+      first = false;
+      if (group_of[i] == i) {
+        exists(groups[i], first_multi(groups[i].front().second));
+      } else {
+        condition(*n.children[i]);
+      }
     }
     w_.add(')');
   }
@@ -416,12 +480,63 @@ void Compiler::write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind,
   if (rhs.kind == ExprNode::Kind::Literal) {
     w_.value(prepared(rhs.value, lhs_kind, what));
   } else {
-    expr(rhs);
+    root().expr(rhs);
   }
 }
 
-void Compiler::lookup(const QNode& leaf, bool negated) {
-  const Resolved r = resolve_lookup(q_, leaf.lookup);
+void Compiler::exists(const std::vector<std::pair<const QNode*, Resolved>>& leaves,
+                      std::size_t at) {
+  const Resolved& head = leaves.front().second;
+  const Hop& hop = head.hops()[at];
+  // The row the related rows belong to: this query's table, or a table it joins.
+  const std::string outer = join(head.hops().first(at));
+  Query sub(*hop.to);
+  sub.alias = q_.alias;
+  const std::string alias = "U" + std::to_string(depth_);
+  Compiler inner(sub, w_, alias);
+  inner.outer_ = this;
+  inner.depth_ = depth_ + 1;
+  // isnull on the relation itself asks whether there are related rows at all.
+  bool any = false, none = false;
+  if (leaves.size() == 1 && head.lookup == "isnull" && head.hop_count == at + 1 &&
+      !head.field->null()) {
+    const ExprNode& rhs = *leaves.front().first->rhs;
+    (rhs.kind == ExprNode::Kind::Literal && rhs.value.as<bool>() ? none : any) = true;
+  }
+  w_.add(none ? "NOT EXISTS (SELECT 1 FROM " : "EXISTS (SELECT 1 FROM ");
+  w_.quoted(hop.to->table());
+  w_.add(' ');
+  w_.quoted(alias);
+  inner.joins_at_ = w_.sql.size();
+  w_.add(" WHERE ");
+  w_.quoted(alias);
+  w_.add('.');
+  w_.quoted(hop.via->column());
+  w_.add(" = ");
+  w_.quoted(outer);
+  w_.add('.');
+  w_.quoted(hop.via->target().pk().column());
+  if (!any && !none) {
+    for (const auto& [leaf, r] : leaves) {
+      // The rest of the path, from the related rows on.
+      Resolved rest = r;
+      rest.hop_count = 0;
+      for (std::size_t k = at + 1; k < r.hop_count; ++k)
+        rest.hop_list[rest.hop_count++] = r.hop_list[k];
+      w_.add(" AND ");
+      const std::size_t next = first_multi(rest);
+      if (next == kNone) {
+        inner.lookup(*leaf, rest, false);
+      } else {
+        inner.exists({{leaf, rest}}, next);
+      }
+    }
+  }
+  w_.add(')');
+  inner.insert_joins();
+}
+
+void Compiler::lookup(const QNode& leaf, const Resolved& r, bool negated) {
   const ExprNode& rhs = *leaf.rhs;
   const std::string_view l = r.lookup;
   const bool literal = rhs.kind == ExprNode::Kind::Literal;
@@ -529,6 +644,20 @@ void Compiler::where_clause(bool having) {
     first = false;
     condition(*w);
   }
+  if (!having && q_.prefetch_join) {
+    const PrefetchJoin& p = *q_.prefetch_join;
+    w_.add(first ? " WHERE " : " AND ");
+    first = false;
+    w_.quoted(join({&p.hop, 1}, /*inner=*/true));
+    w_.add('.');
+    w_.quoted(p.column->column());
+    w_.add(" IN (");
+    for (std::size_t i = 0; i < p.keys.size(); ++i) {
+      if (i) w_.add(", ");
+      w_.value(p.keys[i]);
+    }
+    w_.add(')');
+  }
   if (!having && q_.empty) {
     w_.add(first ? " WHERE 1 = 0" : " AND 1 = 0");
   }
@@ -576,6 +705,7 @@ void Compiler::select(Compiled& out, bool with_order) {
       out.fields.reserve(m.fields().size());
       for (const auto& f : m.fields()) out.fields.push_back(f.get());
       if (grouping) plain.assign(m.fields().size(), true);
+      select_related_columns(out, grouping ? &plain : nullptr);
     } else {
       for (const auto& f : m.fields()) {
         const bool deferred =
@@ -590,8 +720,20 @@ void Compiler::select(Compiled& out, bool with_order) {
         out.fields.push_back(f.get());
         mark(true);
       }
+      select_related_columns(out, grouping ? &plain : nullptr);
     }
     for (const auto& [name, e] : q_.annotations) add_annotation(name, e);
+    if (q_.prefetch_join) {
+      const PrefetchJoin& p = *q_.prefetch_join;
+      w_.add(", ");
+      w_.quoted(join({&p.hop, 1}, /*inner=*/true));
+      w_.add('.');
+      w_.quoted(p.column->column());
+      w_.add(" AS ");
+      w_.quoted("_prefetch_related_val");
+      out.extras.push_back({"_prefetch_related_val", p.column->data_kind()});
+      if (grouping) plain.push_back(true);
+    }
   } else {
     std::vector<std::string> names = q_.values_fields;
     if (names.empty()) {
@@ -613,12 +755,7 @@ void Compiler::select(Compiled& out, bool with_order) {
       mark(true);
     }
   }
-  w_.add(" FROM ");
-  if (table_ == m.table()) {
-    w_.add(quoted_model(d_, m).table);
-  } else {
-    w_.quoted(m.table());
-  }
+  from_clause();
   where_clause(false);
   if (grouping) {
     // By position: PostgreSQL cannot match a repeated expression whose parameters have
@@ -637,6 +774,107 @@ void Compiler::select(Compiled& out, bool with_order) {
   if (q_.for_update && d_.features().has("has_select_for_update")) {
     w_.add(' ');
     w_.add(d_.text("lock.for_update"));
+  }
+  insert_joins();
+}
+
+void Compiler::from_clause() {
+  w_.add(" FROM ");
+  if (table_ == q_.model->table()) {
+    w_.add(quoted_model(d_, *q_.model).table);
+  } else {
+    w_.quoted(q_.model->table());
+    w_.add(' ');
+    w_.quoted(table_);
+  }
+  joins_at_ = w_.sql.size();
+}
+
+bool Compiler::from_where() {
+  from_clause();
+  where_clause(false);
+  const bool joined = !joins_.empty();
+  insert_joins();
+  return joined;
+}
+
+const std::string& Compiler::join(std::span<const Hop> hops, bool inner) {
+  const std::string* parent = &table_;
+  bool left = false;
+  for (const Hop& h : hops) {
+    left = !inner && (left || h.via->null() || h.reverse);
+    const auto it = std::find_if(joins_.begin(), joins_.end(), [&](const Join& j) {
+      return j.via == h.via && j.reverse == h.reverse && j.parent == *parent;
+    });
+    if (it != joins_.end()) {
+      parent = &it->alias;
+      continue;
+    }
+    // The table's own name where it is free, else T2, T3 ... as Django names them; inside
+    // EXISTS, names of its own, so that none hides a table of the query around it.
+    std::string alias =
+        depth_ > 0 ? table_ + "J" + std::to_string(joins_.size() + 1) : h.to->table();
+    const auto taken = [&](const std::string& a) {
+      return a == table_ ||
+             std::any_of(joins_.begin(), joins_.end(), [&](const Join& j) { return j.alias == a; });
+    };
+    for (std::size_t n = joins_.size() + 2; taken(alias); ++n) alias = "T" + std::to_string(n);
+    joins_.push_back(Join{h.via, h.reverse, *parent, std::move(alias), h.to, left});
+    parent = &joins_.back().alias;
+  }
+  return *parent;
+}
+
+void Compiler::insert_joins() {
+  if (joins_.empty()) return;
+  if (joins_at_ == std::string::npos) throw ProgrammingError("a join before the FROM clause");
+  std::string text;
+  for (const Join& j : joins_) {
+    text += j.left ? " LEFT OUTER JOIN " : " INNER JOIN ";
+    d_.append_quoted(text, j.model->table());
+    if (j.alias != j.model->table()) {
+      text += ' ';
+      d_.append_quoted(text, j.alias);
+    }
+    // Forward: parent.customer_id = customer.id; reverse: parent.id = child.customer_id.
+    const Field& parent_column = j.reverse ? j.via->target().pk() : *j.via;
+    const Field& child_column = j.reverse ? *j.via : j.model->pk();
+    text += " ON (";
+    d_.append_quoted(text, j.parent);
+    text += '.';
+    d_.append_quoted(text, parent_column.column());
+    text += " = ";
+    d_.append_quoted(text, j.alias);
+    text += '.';
+    d_.append_quoted(text, child_column.column());
+    text += ')';
+  }
+  w_.sql.insert(joins_at_, text);
+  joins_.clear();
+}
+
+// The columns of select_related's objects, each through the join of its path.
+void Compiler::select_related_columns(Compiled& out, std::vector<bool>* plain) {
+  for (const std::string& path : q_.select_related) {
+    const std::vector<Hop> hops = relation_path(q_, path);
+    // Its parent: the object of the path one relation shorter, listed before it.
+    int parent = -1;
+    if (const auto cut = path.rfind("__"); cut != std::string::npos) {
+      const auto& paths = q_.select_related;
+      parent = static_cast<int>(std::find(paths.begin(), paths.end(), path.substr(0, cut)) -
+                                paths.begin());
+    }
+    RelatedColumns rel{hops.back().via, parent, hops.back().to, out.extras_first(), {}};
+    const std::string& alias = join(hops);
+    for (const auto& f : rel.model->fields()) {
+      w_.add(", ");
+      w_.quoted(alias);
+      w_.add('.');
+      w_.quoted(f->column());
+      rel.fields.push_back(f.get());
+      if (plain) plain->push_back(true);
+    }
+    out.related.push_back(std::move(rel));
   }
 }
 
@@ -791,9 +1029,8 @@ Compiled compile_count(const Query& q, const Dialect& d) {
   SqlWriter w(d);
   Compiled c;
   if (simple(q)) {
-    w.add("SELECT COUNT(*) FROM ");
-    w.quoted(q.model->table());
-    Compiler(q, w, q.model->table()).where_clause_public();
+    w.add("SELECT COUNT(*)");
+    Compiler(q, w, q.model->table()).from_where();
   } else {
     w.add("SELECT COUNT(*) FROM (");
     Compiled inner;
@@ -811,9 +1048,7 @@ Compiled compile_exists(const Query& q, const Dialect& d) {
   if (simple(q)) {
     w.add("SELECT 1 AS ");
     w.quoted("a");
-    w.add(" FROM ");
-    w.quoted(q.model->table());
-    Compiler(q, w, q.model->table()).where_clause_public();
+    Compiler(q, w, q.model->table()).from_where();
   } else {
     w.add("SELECT 1 FROM (");
     Compiled inner;
@@ -843,9 +1078,8 @@ Compiled compile_aggregate(const Query& q, const Dialect& d,
     w.quoted(aggregates[i].first);
     c.extras.push_back({aggregates[i].first, k, decimal_places_of(q, aggregates[i].second.node())});
   }
-  w.add(" FROM ");
   if (wrap) {
-    w.add('(');
+    w.add(" FROM (");
     Query all_fields = q;  // the outer aggregates may read any field
     all_fields.values_mode = false;
     all_fields.only_fields.clear();
@@ -855,11 +1089,35 @@ Compiled compile_aggregate(const Query& q, const Dialect& d,
     Compiler(all_fields, w, q.model->table()).select(inner, q.sliced());
     w.add(") subquery");
   } else {
-    w.quoted(q.model->table());
-    outer.where_clause_public();
+    outer.from_where();
   }
   return done(w, std::move(c));
 }
+
+namespace {
+
+// The WHERE of an UPDATE or DELETE. UPDATE and DELETE take no joins, so conditions
+// across relations become "pk IN (SELECT pk ... joins ... WHERE ...)" (through a derived
+// table on backends that cannot select from the table they change, as MySQL).
+void write_target_rows(const Query& q, SqlWriter& w) {
+  const Dialect& d = w.dialect();
+  SqlWriter probe(d);
+  if (!Compiler(q, probe, q.model->table()).from_where()) {
+    Compiler(q, w, q.model->table()).where_clause_public();
+    return;
+  }
+  std::string pk;
+  d.append_quoted(pk, q.model->pk().column());
+  const bool self_select = d.features().has("update_can_self_select");
+  w.add(" WHERE " + pk + " IN (SELECT ");
+  if (!self_select) w.add("* FROM (SELECT ");
+  w.quoted(q.model->table());
+  w.add("." + pk);
+  Compiler(q, w, q.model->table()).from_where();
+  w.add(self_select ? ")" : ") subquery)");
+}
+
+}  // namespace
 
 Compiled compile_update(const Query& q, const Dialect& d,
                         const std::vector<std::pair<std::string, Expr>>& assignments) {
@@ -877,12 +1135,12 @@ Compiled compile_update(const Query& q, const Dialect& d,
     w.add(" = ");
     const ExprNode& e = assignments[i].second.node();
     if (e.kind == ExprNode::Kind::Literal) {
-      w.value(prepared(e.value, f.kind(), "update of '" + f.name() + "'"));
+      w.value(prepared(e.value, f.data_kind(), "update of '" + f.name() + "'"));
     } else {
       comp.expr(e);
     }
   }
-  comp.where_clause_public();
+  write_target_rows(q, w);
   return done(w, Compiled{});
 }
 
@@ -891,7 +1149,7 @@ Compiled compile_delete(const Query& q, const Dialect& d) {
   SqlWriter w(d);
   w.add("DELETE FROM ");
   w.quoted(q.model->table());
-  Compiler(q, w, q.model->table()).where_clause_public();
+  write_target_rows(q, w);
   return done(w, Compiled{});
 }
 
@@ -938,7 +1196,7 @@ Compiled compile_insert(const ModelMeta& m, const Dialect& d,
     d.append_quoted(pk, m.pk().column());
     w.add(' ');
     w.add(d.render("returning", {{"columns", pk}}));
-    c.extras.push_back({m.pk().name(), m.pk().kind()});
+    c.extras.push_back({m.pk().name(), m.pk().data_kind()});
   }
   return done(w, std::move(c));
 }

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,11 +28,27 @@ struct OutputColumn {
 // MIN, or a declared output), or -1.
 int decimal_places_of(const Query& q, const ExprNode& e);
 
+// The columns of one object that select_related reads with its parent's row.
+struct RelatedColumns {
+  const Field* via;        // the ForeignKey of the parent that holds it
+  int parent;              // index of the parent's RelatedColumns, or -1: the row's object
+  const ModelMeta* model;  // the related model
+  std::size_t first;       // its first column in the row
+  std::vector<const Field*> fields;  // its fields, in select order
+};
+
 struct Compiled {
   std::string sql;
   std::vector<Value> params;
-  std::vector<const Field*> fields;  // model fields, in select order
-  std::vector<OutputColumn> extras;  // then these: annotations, values() columns
+  std::vector<const Field*> fields;     // model fields, in select order
+  std::vector<RelatedColumns> related;  // then select_related's objects, parents first
+  std::vector<OutputColumn> extras;     // then these: annotations, values() columns
+  // Where the extras begin in a row.
+  std::size_t extras_first() const {
+    std::size_t n = fields.size();
+    for (const auto& r : related) n += r.fields.size();
+    return n;
+  }
 };
 
 // SQL text and its parameters, with placeholders numbered across subqueries. Markers
@@ -81,6 +98,9 @@ class Compiler {
   void limit_clause();
   // WHERE for the rows the query names (without HAVING, GROUP BY or ORDER BY).
   void where_clause_public() { where_clause(false); }
+  // " FROM table [joins] WHERE ...": what a statement reads from; true when it joined
+  // other tables.
+  bool from_where();
   // Inside aggregate() over a subquery: annotations are columns of "subquery".
   void use_annotation_columns() { annotations_as_columns_ = true; }
 
@@ -90,7 +110,13 @@ class Compiler {
   std::optional<FieldKind> kind_of(const Resolved& r);
 
  private:
-  void lookup(const QNode& leaf, bool negated);
+  void lookup(const QNode& leaf, const Resolved& r, bool negated);
+  // A leaf, or leaves of one AND, whose path crosses a relation to many rows from hop
+  // `at`: EXISTS (SELECT 1 FROM the rows ... WHERE they belong to this row AND ...), so
+  // a row matches once however many related rows do.
+  void exists(const std::vector<std::pair<const QNode*, Resolved>>& leaves, std::size_t at);
+  // The compiler of the outermost query (F() in a condition inside EXISTS refers to it).
+  Compiler& root() { return outer_ ? outer_->root() : *this; }
   std::optional<FieldKind> reference(const Resolved& r, std::size_t transforms);
   void column(const Field& f);
   std::optional<FieldKind> aggregate(const ExprNode& e);
@@ -102,6 +128,25 @@ class Compiler {
   void write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind, std::string_view what);
   void combined_select(Compiled& out);
   void order_item(const OrderBy& o, bool flip);
+  // " FROM table", remembering where the joins go.
+  void from_clause();
+  // The alias of the table the hops lead to, joining the tables still missing (INNER
+  // where every row has one; LEFT OUTER past a nullable or reverse relation unless
+  // `inner`).
+  const std::string& join(std::span<const Hop> hops, bool inner = false);
+  // Writes the joins made so far after the FROM table. Joins hold no parameters, so
+  // inserting them later leaves every marker's number as it was written.
+  void insert_joins();
+  void select_related_columns(Compiled& out, std::vector<bool>* plain);
+
+  struct Join {
+    const Field* via;    // the relation crossed
+    bool reverse;        // from the model via points at to via's model
+    std::string parent;  // the alias joined from
+    std::string alias;   // this table's alias
+    const ModelMeta* model;
+    bool left;  // LEFT OUTER: the row may have no related row
+  };
 
   const Query& q_;
   SqlWriter& w_;
@@ -110,6 +155,10 @@ class Compiler {
   bool negated_ = false;  // inside an odd number of NOTs
   bool annotations_as_columns_ = false;
   std::map<std::string, std::optional<FieldKind>> annotation_kinds_;  // selected, by alias
+  std::vector<Join> joins_;
+  std::size_t joins_at_ = std::string::npos;  // in w_.sql, after the FROM table
+  Compiler* outer_ = nullptr;                 // inside EXISTS: the query it belongs to
+  int depth_ = 0;                             // how many EXISTS deep
 };
 
 Compiled compile_select(const Query& q, const Dialect& d);

@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include "orm/compiler.hpp"
+#include "orm/relation_paths.hpp"
 #include "quarry/database.hpp"
 #include "quarry/queryset.hpp"
+#include "quarry/relations.hpp"
 
 namespace quarry::detail {
 namespace {
@@ -29,14 +31,52 @@ Value as_kind(ValueRef raw, const OutputColumn& col) {
 
 }  // namespace
 
+namespace {
+
+// What the ForeignKeys of one model's objects in a result read lazily through.
+using Contexts = std::vector<std::shared_ptr<LoadContext>>;
+
+Contexts contexts_for(const Query& q, const ModelMeta& m) {
+  Contexts out;
+  const FetchMode mode = q.fetch_mode.value_or(scoped_fetch_mode().value_or(FetchMode::One));
+  for (const Field* f : m.foreign_keys()) {
+    auto c = std::make_shared<LoadContext>();
+    c->alias = q.alias;
+    c->via = f;
+    c->mode = q.fetch_mode;
+    c->collect_peers = mode == FetchMode::Peers;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// Tells an object's ForeignKeys where it came from (and, under Peers, notes their keys).
+void bind_relations(const ModelMeta& m, void* obj, const Contexts& contexts) {
+  const auto& fks = m.foreign_keys();
+  for (std::size_t i = 0; i < fks.size(); ++i) {
+    fks[i]->bind(obj, contexts[i]);
+    if (contexts[i]->collect_peers) {
+      Value key = fks[i]->get(obj);
+      if (!key.is_null()) contexts[i]->peer_keys.push_back(std::move(key));
+    }
+  }
+}
+
+}  // namespace
+
 struct Cursor::State {
   Lease lease;  // declared first: the result below must go before the connection
   const ModelMeta* model;
   std::string alias;
   std::vector<std::string> deferred;  // the model's fields this query does not read
   Compiled compiled;
+  std::size_t extras_first;
   std::shared_ptr<const std::vector<std::string>> names;
-  std::vector<const ModelMeta::Slot*> slots;  // per extra column, or null
+  std::vector<const ModelMeta::Slot*> slots;   // per extra column, or null
+  Contexts contexts;                           // the model's ForeignKeys'
+  std::shared_ptr<LoadContext> members;        // its Many<> members', if it has any
+  std::vector<Contexts> related_contexts;      // each select_related object's
+  std::vector<std::shared_ptr<void>> related;  // the current row's related objects
   ResultSet rs;
 
   State(const Query& q, Compiled c, bool stream)
@@ -44,12 +84,22 @@ struct Cursor::State {
         model(q.model),
         alias(q.alias),
         compiled(std::move(c)),
+        extras_first(compiled.extras_first()),
         rs(lease->query(compiled.sql, compiled.params,
                         ExecOptions{.stream = stream, .drain = !stream})) {
-    if (rs.column_count() < compiled.fields.size() + compiled.extras.size()) {
-      throw InterfaceError(
-          "the query gave " + std::to_string(rs.column_count()) + " columns, fewer than the " +
-          std::to_string(compiled.fields.size() + compiled.extras.size()) + " it selects");
+    if (rs.column_count() < extras_first + compiled.extras.size()) {
+      throw InterfaceError("the query gave " + std::to_string(rs.column_count()) +
+                           " columns, fewer than the " +
+                           std::to_string(extras_first + compiled.extras.size()) + " it selects");
+    }
+    if (!q.values_mode) {
+      contexts = contexts_for(q, *q.model);
+      members = std::make_shared<LoadContext>();
+      members->alias = q.alias;
+      for (const auto& rel : compiled.related) {
+        related_contexts.push_back(contexts_for(q, *rel.model));
+      }
+      related.resize(compiled.related.size());
     }
     // Only what this query needs: most read every field and no extras, and pay nothing.
     if (q.model->has_state() && compiled.fields.size() != q.model->fields().size()) {
@@ -83,6 +133,10 @@ Cursor::Cursor(const Query& q, bool stream) {
 
 Cursor::~Cursor() = default;
 
+void Cursor::close() {
+  s_.reset();
+}
+
 bool Cursor::next() {
   return s_->rs.next();
 }
@@ -92,7 +146,7 @@ Row Cursor::row() const {
 }
 
 int Cursor::decimal_places(std::size_t column) const {
-  const std::size_t base = s_->compiled.fields.size();
+  const std::size_t base = s_->extras_first;
   if (column < base) {
     const Field* f = s_->compiled.fields[column];
     return f->kind() == FieldKind::Decimal ? f->spec().decimal_places() : -1;
@@ -101,11 +155,9 @@ int Cursor::decimal_places(std::size_t column) const {
   return k < s_->compiled.extras.size() ? s_->compiled.extras[k].decimal_places : -1;
 }
 
-void Cursor::load(void* obj, Record* extra) const {
-  // The row is there (next() said so) and as wide as the query (the State checked).
-  const quarry_value* raw = s_->rs.row_;
-  const Row r = s_->rs.row();
-  const auto& fields = s_->compiled.fields;
+namespace {
+
+void load_fields(const std::vector<const Field*>& fields, void* obj, const quarry_value* raw) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     try {
       fields[i]->load(obj, ValueRef(raw[i]));
@@ -113,16 +165,45 @@ void Cursor::load(void* obj, Record* extra) const {
       throw ValueError(fields[i]->model().name() + "." + fields[i]->name() + ": " + e.message());
     }
   }
+}
+
+}  // namespace
+
+void Cursor::load(void* obj, Record* extra) const {
+  // The row is there (next() said so) and as wide as the query (the State checked).
+  const quarry_value* raw = s_->rs.row_;
+  const Row r = s_->rs.row();
+  load_fields(s_->compiled.fields, obj, raw);
   if (ModelState* st = s_->model->state_of(obj)) {
     st->db = s_->alias;
     st->adding = false;
     st->deferred = s_->deferred;
   }
+  if (!s_->contexts.empty()) bind_relations(*s_->model, obj, s_->contexts);
+  bind_members(*s_->model, obj, s_->members);
+  // select_related's objects, each hung on its parent (absent where the key is NULL).
+  for (std::size_t k = 0; k < s_->compiled.related.size(); ++k) {
+    const RelatedColumns& rel = s_->compiled.related[k];
+    auto& made = s_->related[k];
+    made.reset();
+    void* parent = rel.parent < 0 ? obj : s_->related[rel.parent].get();
+    if (!parent || ValueRef(raw[rel.first + rel.model->pk().index()]).is_null()) continue;
+    made = rel.model->make();
+    load_fields(rel.fields, made.get(), raw + rel.first);
+    if (ModelState* st = rel.model->state_of(made.get())) {
+      st->db = s_->alias;
+      st->adding = false;
+    }
+    if (!s_->related_contexts[k].empty())
+      bind_relations(*rel.model, made.get(), s_->related_contexts[k]);
+    bind_members(*rel.model, made.get(), s_->members);
+    rel.via->attach(parent, made);
+  }
   if (s_->slots.empty()) {
     if (extra) *extra = Record();
     return;
   }
-  const std::size_t base = fields.size();
+  const std::size_t base = s_->extras_first;
   std::vector<Value> values;
   for (std::size_t k = 0; k < s_->slots.size(); ++k) {
     if (s_->slots[k]) s_->slots[k]->load(obj, r[base + k]);
@@ -133,7 +214,7 @@ void Cursor::load(void* obj, Record* extra) const {
 
 Record Cursor::record() const {
   const Row r = s_->rs.row();
-  const std::size_t base = s_->compiled.fields.size();
+  const std::size_t base = s_->extras_first;
   std::vector<Value> values;
   values.reserve(s_->compiled.extras.size());
   for (std::size_t k = 0; k < s_->compiled.extras.size(); ++k) {

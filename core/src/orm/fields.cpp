@@ -36,6 +36,12 @@ std::string_view kind_name(FieldKind kind) noexcept {
       return "UUIDField";
     case FieldKind::Binary:
       return "BinaryField";
+    case FieldKind::ForeignKey:
+      return "ForeignKey";
+    case FieldKind::OneToOne:
+      return "OneToOneField";
+    case FieldKind::ManyToMany:
+      return "ManyToManyField";
   }
   return "Field";
 }
@@ -69,12 +75,21 @@ ValueType value_type(FieldKind kind) noexcept {
       return ValueType::Uuid;
     case FieldKind::Binary:
       return ValueType::Bytes;
+    case FieldKind::ForeignKey:  // what the key holds: see FieldSpec::data_kind()
+    case FieldKind::OneToOne:
+    case FieldKind::ManyToMany:
+      return ValueType::Null;
   }
   return ValueType::Null;
 }
 
 bool is_auto(FieldKind kind) noexcept {
   return kind == FieldKind::Auto || kind == FieldKind::BigAuto;
+}
+
+bool is_relation(FieldKind kind) noexcept {
+  return kind == FieldKind::ForeignKey || kind == FieldKind::OneToOne ||
+         kind == FieldKind::ManyToMany;
 }
 
 }  // namespace quarry

@@ -63,7 +63,28 @@ const ModelMeta& register_model(std::type_index type, const char* mangled,
   auto meta = std::make_unique<ModelMeta>(name, type);
   declare(*meta);
   meta->finish();
-  return *models.emplace(type, std::move(meta)).first->second;
+  const ModelMeta& m = *models.emplace(type, std::move(meta)).first->second;
+  relation_registry().add(m);
+  return m;
+}
+
+RelationRegistry& relation_registry() {
+  static RelationRegistry registry;
+  return registry;
+}
+
+void RelationRegistry::add(const ModelMeta& m) {
+  std::lock_guard lock(mutex_);
+  for (const Field* f : m.relation_fields()) fields_.push_back(f);
+}
+
+std::vector<const Field*> RelationRegistry::pointing_at(const ModelMeta& target) const {
+  std::lock_guard lock(mutex_);
+  std::vector<const Field*> out;
+  for (const Field* f : fields_) {
+    if (f->spec().relation()->target_type == target.type()) out.push_back(f);
+  }
+  return out;
 }
 
 }  // namespace detail
@@ -75,6 +96,76 @@ void ModelMeta::invalid(const std::string& problem) const {
   throw ImproperlyConfigured("model " + name_ + ": " + problem);
 }
 
+const ModelMeta& Field::target() const {
+  const detail::RelationSpec* r = spec_.relation();
+  if (!r)
+    throw FieldError("'" + name_ + "' is a " + std::string(kind_name(kind())) + ", not a relation");
+  return r->target_meta ? *r->target_meta : r->target();
+}
+
+void Field::attach(void*, std::shared_ptr<void>) const {
+  throw FieldError("'" + name_ + "' is not a ForeignKey or OneToOneField: nothing to attach");
+}
+
+std::vector<const Field*> ModelMeta::relation_fields() const {
+  std::vector<const Field*> out = foreign_keys_;
+  for (const auto& f : many_to_many_) out.push_back(f.get());
+  return out;
+}
+
+void ModelMeta::add_many_to_many(std::unique_ptr<Field> f) {
+  f->model_ = this;
+  many_to_many_.push_back(std::move(f));
+}
+
+void ModelMeta::add_member(std::unique_ptr<ManyMember> m) {
+  m->model_ = this;
+  members_.push_back(std::move(m));
+}
+
+const Field* ModelMeta::find_many_to_many(std::string_view name) const {
+  for (const auto& f : many_to_many_) {
+    if (f->name() == name) return f.get();
+  }
+  return nullptr;
+}
+
+const ManyMember* ModelMeta::find_member(std::string_view name) const {
+  for (const auto& m : members_) {
+    if (m->name() == name) return m.get();
+  }
+  return nullptr;
+}
+
+namespace detail {
+namespace {
+
+// A field without a member: what it holds lives elsewhere (a through table's rows are
+// written and read as values, never as objects).
+class UnboundField final : public Field {
+ public:
+  UnboundField(std::string name, FieldSpec spec) : Field(std::move(name), std::move(spec), false) {}
+  Value get(const void*) const override { throw no_member(); }
+  void set(void*, const Value&) const override { throw no_member(); }
+  void load(void*, ValueRef) const override { throw no_member(); }
+  quarry_value view(const void*, char (&)[Decimal::kTextBuffer]) const override {
+    throw no_member();
+  }
+
+ private:
+  FieldError no_member() const {
+    return FieldError("'" + name() + "' has no member to read or set");
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Field> make_unbound_field(std::string name, FieldSpec spec) {
+  return std::make_unique<UnboundField>(std::move(name), std::move(spec));
+}
+
+}  // namespace detail
+
 void ModelMeta::add_field(std::unique_ptr<Field> f) {
   f->model_ = this;
   f->index_ = fields_.size();
@@ -83,8 +174,10 @@ void ModelMeta::add_field(std::unique_ptr<Field> f) {
 
 const Field* ModelMeta::find(std::string_view name) const {
   if (name == "pk") return pk_;
-  auto it = by_name_.find(name);
-  return it == by_name_.end() ? nullptr : it->second;
+  if (auto it = by_name_.find(name); it != by_name_.end()) return it->second;
+  // A ForeignKey by its column ("customer_id"), as Django's attname.
+  if (auto it = by_attname_.find(name); it != by_attname_.end()) return it->second;
+  return nullptr;
 }
 
 std::string ModelMeta::choices() const {
@@ -146,9 +239,15 @@ void ModelMeta::finish() {
         f->kind() != FieldKind::Date && f->kind() != FieldKind::Time) {
       invalid(what + ": auto_now and auto_now_add are for date and time fields");
     }
+    if (f->is_foreign_key()) {
+      foreign_keys_.push_back(f.get());
+      if (!by_attname_.emplace(f->column(), f.get()).second) {
+        invalid("two fields use the column '" + f->column() + "'");
+      }
+    }
     if (s.has_default() && s.default_value()) {
       try {
-        s.default_value()->convert_to(value_type(f->kind()));
+        s.default_value()->convert_to(value_type(f->data_kind()));
       } catch (const ValueError& e) {
         invalid(what + " has a default that does not fit it: " + e.message());
       }

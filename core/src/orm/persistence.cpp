@@ -4,8 +4,10 @@
 #include <span>
 
 #include "orm/compiler.hpp"
+#include "orm/relation_paths.hpp"
 #include "quarry/database.hpp"
 #include "quarry/queryset.hpp"
+#include "quarry/relations.hpp"
 
 namespace quarry::detail {
 namespace {
@@ -101,16 +103,20 @@ void save(const ModelMeta& m, void* obj, const std::string& alias,
   Connection& conn = *lease;
   const Value key = pk.get(obj);
   struct MarkSaved {
+    const ModelMeta& m;
+    void* obj;
     ModelState* st;
     const std::string& alias;
     bool done = false;
     ~MarkSaved() {
-      if (st && done) {
+      if (!done) return;
+      if (st) {
         st->adding = false;
         st->db = alias;
       }
+      bind_members(m, obj, alias);  // its Many<> members can be used now
     }
-  } mark{st, alias};
+  } mark{m, obj, st, alias};
   // A key the object just got from its default is new: no UPDATE to try (as Django).
   if (!unset(key) && !(had_default_key && (!st || st->adding))) {
     stamp(m, obj, false);
@@ -316,6 +322,13 @@ void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::
       }
     }
   });
+  if (!m.members().empty()) {
+    auto ctx = std::make_shared<LoadContext>();
+    ctx->alias = alias;
+    for (void* o : objs) {
+      if (!unset(pk.get(o))) bind_members(m, o, ctx);
+    }
+  }
 }
 
 int64_t update_many(const ModelMeta& m, const std::vector<void*>& objs,

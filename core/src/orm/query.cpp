@@ -1,4 +1,5 @@
 #include "orm/query.hpp"
+#include "orm/relation_paths.hpp"
 
 #include <algorithm>
 #include <array>
@@ -44,32 +45,88 @@ std::size_t split(std::string_view path, std::array<std::string_view, kMaxParts>
 
 std::optional<FieldKind> kind_of(const Resolved& r);
 
+[[noreturn]] void unknown_name(const Query& q, const ModelMeta& m, std::string_view name) {
+  std::vector<std::string> names = relation_names(m);
+  for (const auto& f : m.fields()) names.push_back(f->name());
+  if (&m == q.model) {
+    for (const auto& [n, e] : q.annotations) names.push_back(n);
+  }
+  std::sort(names.begin(), names.end());
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  throw FieldError("Cannot resolve keyword '" + std::string(name) +
+                   "' into field. Choices are: " + list);
+}
+
 Resolved resolve(const Query& q, std::string_view path, bool allow_lookup) {
   std::array<std::string_view, kMaxParts> parts;
   const std::size_t nparts = split(path, parts);
   Resolved r;
-  const std::string_view head = parts[0];
-  if (const Expr* a = q.annotation(head)) {
+  std::size_t i = 0;
+  const ModelMeta* model = q.model;
+  if (const Expr* a = q.annotation(parts[0])) {
     r.annotation = a;
-    r.name = head;
-  } else if (const Field* f = q.model->find(head)) {
-    r.field = f;
-    r.name = f->name();
+    r.name = parts[0];
+    i = 1;
   } else {
-    std::vector<std::string> names;
-    for (const auto& f : q.model->fields()) names.push_back(f->name());
-    for (const auto& [name, e] : q.annotations) names.push_back(name);
-    std::sort(names.begin(), names.end());
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    throw FieldError("Cannot resolve keyword '" + std::string(head) +
-                     "' into field. Choices are: " + list);
+    // Fields, crossing ForeignKeys while the next part names something of the model
+    // pointed at. "customer", "customer_id", "customer__pk" and "customer__id" all stop
+    // at the key column, with no join.
+    const auto add_hop = [&](const Hop& h) {
+      if (r.hop_count == Resolved::kMaxHops) {
+        throw FieldError("'" + std::string(path) + "' crosses too many relations");
+      }
+      r.hop_list[r.hop_count++] = h;
+    };
+    for (;; ++i) {
+      const Field* f = model->find(parts[i]);
+      if (!f) {
+        // A ManyToManyField or a reverse relation: "orders__amount", "authors__name".
+        const std::optional<Relation> rel = find_relation(*model, parts[i]);
+        if (!rel) unknown_name(q, *model, parts[i]);
+        for (const Hop& h : rel->hops()) add_hop(h);
+        const bool last =
+            i + 1 == nparts || (allow_lookup && i + 2 == nparts && is_lookup(parts[i + 1]) &&
+                                !rel->to->find(parts[i + 1]));
+        if (last) {
+          // The relation itself ("orders__in", "authors", "orders__isnull"): the key of
+          // the rows reached; through a ManyToManyField's table, its column holding it.
+          if (rel->hop_count == 2) {
+            r.field = rel->hop_list[1].via;
+            --r.hop_count;
+          } else {
+            r.field = &rel->to->pk();
+          }
+          r.name = r.field->name();
+          break;
+        }
+        model = rel->to;
+        continue;
+      }
+      r.field = f;
+      r.name = f->name();
+      if (!f->is_foreign_key() || i + 1 == nparts || parts[i] == f->column()) break;
+      const ModelMeta& target = f->target();
+      const std::string_view next = parts[i + 1];
+      const bool to_key = next == "pk" || next == target.pk().name();
+      if (to_key &&
+          (i + 2 == nparts || (allow_lookup && i + 3 == nparts && is_lookup(parts[i + 2])))) {
+        ++i;  // the key column itself
+        break;
+      }
+      if (!target.find(next) && !find_relation(target, next)) {
+        break;  // a lookup on the key (customer__in), or a mistake
+      }
+      add_hop(Hop{f, &target, false});
+      model = &target;
+    }
+    ++i;
   }
   auto type_name = [&r] {
     return r.field && r.transform_count == 0 ? std::string(kind_name(r.field->kind()))
                                              : "this expression";
   };
-  for (std::size_t i = 1; i < nparts; ++i) {
+  for (; i < nparts; ++i) {
     const std::string_view p = parts[i];
     const std::optional<FieldKind> current = transformed_kind(kind_of(r), r.transforms());
     if (has_transform(current, p) && r.transform_count < Resolved::kMaxTransforms) {
@@ -86,6 +143,9 @@ Resolved resolve(const Query& q, std::string_view path, bool allow_lookup) {
       r.lookup = p;
       return r;
     }
+    if (r.field && r.field->is_foreign_key() && r.transform_count == 0) {
+      unknown_name(q, r.field->target(), p);  // customer__nmae: the customer's choices
+    }
     throw FieldError("Unsupported lookup '" + std::string(p) + "' for " + type_name() +
                      " or join on the field not permitted");
   }
@@ -94,7 +154,7 @@ Resolved resolve(const Query& q, std::string_view path, bool allow_lookup) {
 }
 
 std::optional<FieldKind> kind_of(const Resolved& r) {
-  if (r.field) return r.field->kind();
+  if (r.field) return r.field->data_kind();
   if (r.annotation) {
     const ExprNode& n = r.annotation->node();
     if (n.output) return n.output->kind;
@@ -152,6 +212,25 @@ bool Query::has_aggregate_annotation() const {
     if (contains_aggregate(e.node())) return true;
   }
   return false;
+}
+
+std::vector<Hop> relation_path(const Query& q, std::string_view path) {
+  std::array<std::string_view, kMaxParts> parts;
+  const std::size_t nparts = split(path, parts);
+  std::vector<Hop> hops;
+  const ModelMeta* model = q.model;
+  for (std::size_t i = 0; i < nparts; ++i) {
+    const Field* f = model->find(parts[i]);
+    if (!f || !f->is_foreign_key() || parts[i] == f->column()) {
+      std::string list;
+      for (const Field* k : model->foreign_keys()) list += (list.empty() ? "" : ", ") + k->name();
+      throw FieldError("Invalid field name(s) given in select_related: '" + std::string(parts[i]) +
+                       "'. Choices are: " + (list.empty() ? "(none)" : list));
+    }
+    hops.push_back(Hop{f, &f->target(), false});
+    model = &f->target();
+  }
+  return hops;
 }
 
 Resolved resolve_lookup(const Query& q, std::string_view path) {

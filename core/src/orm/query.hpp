@@ -3,22 +3,29 @@
 // querysets along a chain never affect each other. Internal to the core.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
-#include <array>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "orm/nodes.hpp"
+#include "quarry/fetch_mode.hpp"
 #include "quarry/model.hpp"
+#include "quarry/queryset.hpp"
 
 namespace quarry::detail {
 
 enum class Combinator { None, Union, Intersection, Difference };
+
+// One relation of a ManyToManyField crossed in a prefetch: the through table joined,
+// its column that holds the prefetching objects' keys selected (as
+// "_prefetch_related_val") and limited to those keys.
+struct PrefetchJoin;
 
 class Query {
  public:
@@ -38,6 +45,12 @@ class Query {
   std::vector<std::string> group_by;       // the values() fields an aggregate groups by
   std::vector<std::string> only_fields;
   std::vector<std::string> defer_fields;
+  // select_related(): paths of ForeignKeys ("customer", "order__customer"), every
+  // prefix of a path included, parents before children.
+  std::vector<std::string> select_related;
+  std::optional<FetchMode> fetch_mode;  // fetch_mode(): for relations no query loaded
+  std::vector<Prefetch> prefetch;       // prefetch_related()
+  std::shared_ptr<const PrefetchJoin> prefetch_join;
   bool empty = false;  // none(): matches nothing, never runs
   bool for_update = false;
   Combinator combinator = Combinator::None;
@@ -49,19 +62,38 @@ class Query {
   bool has_aggregate_annotation() const;
 };
 
+// One relation crossed on the way to a field: "customer" in "customer__name".
+struct Hop {
+  const Field* via = nullptr;     // the ForeignKey or OneToOneField crossed
+  const ModelMeta* to = nullptr;  // the model reached
+  bool reverse = false;           // from the model `via` points at to the one declaring it
+};
+
+struct PrefetchJoin {
+  Hop hop;                  // to the through table (a reverse hop)
+  const Field* column;      // the through table's column holding the keys
+  std::vector<Value> keys;  // the prefetching objects' keys
+};
+
 // What a lookup or reference path names. Dialect-free, so it also checks names eagerly.
 // Its views point into the path and the model, which outlive it; resolving allocates
 // nothing, since every compile does it for every name.
 struct Resolved {
   static constexpr std::size_t kMaxTransforms = 4;
-  const Field* field = nullptr;      // a model field, or
+  static constexpr std::size_t kMaxHops = 6;
+  std::array<Hop, kMaxHops> hop_list{};  // the relations crossed, in order
+  std::size_t hop_count = 0;
+  const Field* field = nullptr;      // a model field (of the last model reached), or
   const Expr* annotation = nullptr;  // an annotation of the query
   std::string_view name;             // the field's or annotation's name
   std::array<std::string_view, kMaxTransforms> transform_list{};  // year, month, date, ...
   std::size_t transform_count = 0;
   std::string_view lookup;  // exact, gt, in, ... (lookups only)
 
-  std::span<const std::string_view> transforms() const { return {transform_list.data(), transform_count}; }
+  std::span<const std::string_view> transforms() const {
+    return {transform_list.data(), transform_count};
+  }
+  std::span<const Hop> hops() const { return {hop_list.data(), hop_count}; }
   static Resolved of(const Field& f) {
     Resolved r;
     r.field = &f;
@@ -69,6 +101,10 @@ struct Resolved {
     return r;
   }
 };
+
+// The relations a select_related() path crosses: "order__customer". Every part must be
+// a ForeignKey or OneToOneField of the model reached so far; FieldError otherwise.
+std::vector<Hop> relation_path(const Query& q, std::string_view path);
 
 // "gpa__gt", "created_at__year__gte", "name": the last part may be a lookup.
 Resolved resolve_lookup(const Query& q, std::string_view path);

@@ -186,6 +186,65 @@ QueryPtr with_for_update(const Query& q) {
   return c;
 }
 
+QueryPtr with_select_related(const Query& q, std::vector<std::string> paths, bool all_non_null) {
+  not_combined(q, "select_related");
+  auto c = copy(q);
+  std::vector<std::string> wanted;
+  if (all_non_null) {
+    // Every non-null ForeignKey, depth first, as far as they go (not around a cycle).
+    std::vector<const ModelMeta*> seen{q.model};
+    auto follow = [&](auto& self, const ModelMeta& m, const std::string& prefix) -> void {
+      for (const Field* f : m.foreign_keys()) {
+        if (f->null()) continue;
+        const ModelMeta* t = &f->target();
+        if (std::find(seen.begin(), seen.end(), t) != seen.end() || seen.size() > 5) continue;
+        wanted.push_back(prefix + f->name());
+        seen.push_back(t);
+        self(self, *t, prefix + f->name() + "__");
+        seen.pop_back();
+      }
+    };
+    follow(follow, *q.model, "");
+  } else {
+    for (const auto& p : paths) {
+      relation_path(q, p);  // checks every part
+      // "order__customer" brings "order" too: each object hangs on its parent.
+      for (std::size_t at = p.find("__"); at != std::string::npos; at = p.find("__", at + 2)) {
+        wanted.push_back(p.substr(0, at));
+      }
+      wanted.push_back(p);
+    }
+  }
+  for (auto& w : wanted) {
+    if (std::find(c->select_related.begin(), c->select_related.end(), w) ==
+        c->select_related.end()) {
+      c->select_related.push_back(std::move(w));
+    }
+  }
+  return c;
+}
+
+QueryPtr with_prefetch(const Query& q, std::vector<Prefetch> lookups) {
+  not_combined(q, "prefetch_related");
+  auto c = copy(q);
+  if (lookups.empty()) c->prefetch.clear();
+  for (auto& p : lookups) {
+    if (p.lookup.empty()) throw FieldError("prefetch_related() needs a lookup name");
+    c->prefetch.push_back(std::move(p));
+  }
+  return c;
+}
+
+bool has_prefetch(const Query& q) {
+  return !q.prefetch.empty();
+}
+
+QueryPtr with_fetch_mode(const Query& q, FetchMode mode) {
+  auto c = copy(q);
+  c->fetch_mode = mode;
+  return c;
+}
+
 QueryPtr with_default_order_by_pk(const Query& q, bool descending) {
   auto c = copy(q);
   const bool has_order = q.ordered ? !q.order_by.empty() : !q.model->ordering().empty();

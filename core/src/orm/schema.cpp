@@ -5,6 +5,7 @@
 #include <map>
 
 #include "orm/compiler.hpp"
+#include "orm/relation_paths.hpp"
 #include "quarry/atomic.hpp"
 #include "quarry/database.hpp"
 
@@ -12,6 +13,13 @@ namespace quarry {
 namespace {
 
 std::string column_type(const Field& f, const Dialect& d) {
+  if (f.is_foreign_key()) {
+    // The type of the key it holds; an auto-incrementing key's plain integer type.
+    const Field& pk = f.target().pk();
+    if (pk.kind() == FieldKind::Auto) return std::string(d.text("type.IntegerField"));
+    if (pk.kind() == FieldKind::BigAuto) return std::string(d.text("type.BigIntegerField"));
+    return column_type(pk, d);
+  }
   const FieldSpec& s = f.spec();
   return d.render("type." + std::string(kind_name(f.kind())),
                   {{"max_length", std::to_string(s.max_length())},
@@ -66,6 +74,47 @@ IndexColumns index_columns(const ModelMeta& m, const std::vector<std::string>& f
   return out;
 }
 
+std::string foreign_key_sql(const Field& f, const Dialect& d) {
+  const ModelMeta& m = f.model();
+  const ModelMeta& target = f.target();
+  std::string name, column, table, pk;
+  d.append_quoted(name, generated_name(m, {f.column()}, "fk_" + target.table(), d));
+  d.append_quoted(column, f.column());
+  d.append_quoted(table, target.table());
+  d.append_quoted(pk, target.pk().column());
+  return d.render("ddl.foreign_key",
+                  {{"name", name}, {"column", column}, {"table", table}, {"target", pk}});
+}
+
+// Models ordered so that a model comes after the models its ForeignKeys point at, where
+// the references allow (a cycle keeps the given order).
+std::vector<const ModelMeta*> by_dependency(const std::vector<const ModelMeta*>& models) {
+  std::vector<const ModelMeta*> out;
+  std::vector<const ModelMeta*> todo = models;
+  while (!todo.empty()) {
+    bool progress = false;
+    for (auto it = todo.begin(); it != todo.end();) {
+      const bool ready = std::all_of(
+          (*it)->foreign_keys().begin(), (*it)->foreign_keys().end(), [&](const Field* f) {
+            const ModelMeta* t = &f->target();
+            return t == *it || std::find(todo.begin(), todo.end(), t) == todo.end();
+          });
+      if (ready) {
+        out.push_back(*it);
+        it = todo.erase(it);
+        progress = true;
+      } else {
+        ++it;
+      }
+    }
+    if (!progress) {  // a cycle: the rest as given
+      out.insert(out.end(), todo.begin(), todo.end());
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> create_table_sql(const ModelMeta& m, const Dialect& d) {
@@ -87,6 +136,7 @@ std::vector<std::string> create_table_sql(const ModelMeta& m, const Dialect& d) 
       columns += " UNIQUE";
     }
   }
+  for (const Field* f : m.foreign_keys()) columns += ", " + foreign_key_sql(*f, d);
   for (const auto& u : m.unique_constraints()) {
     const IndexColumns cols = index_columns(m, u.fields, d);
     columns += ", CONSTRAINT ";
@@ -137,9 +187,24 @@ std::vector<std::string> create_table_sql(const ModelMeta& m, const Dialect& d) 
 
 namespace detail {
 
+namespace {
+
+// The models with the automatic tables of their ManyToManyFields.
+std::vector<const ModelMeta*> with_through_tables(const std::vector<const ModelMeta*>& models) {
+  std::vector<const ModelMeta*> out = models;
+  for (const ModelMeta* m : models) {
+    for (const auto& f : m->many_to_many()) {
+      if (!f->spec().relation()->through) out.push_back(through_of(*f).model);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void create_tables(const std::vector<const ModelMeta*>& models, const std::string& alias) {
   Lease lease(alias);
-  for (const ModelMeta* m : models) {
+  for (const ModelMeta* m : by_dependency(with_through_tables(models))) {
     for (const auto& sql : create_table_sql(*m, lease->dialect())) lease->execute_script(sql);
   }
 }
@@ -147,7 +212,9 @@ void create_tables(const std::vector<const ModelMeta*>& models, const std::strin
 void drop_tables(const std::vector<const ModelMeta*>& models, const std::string& alias) {
   Lease lease(alias);
   const Dialect& d = lease->dialect();
-  for (auto it = models.rbegin(); it != models.rend(); ++it) {
+  // The rows pointing at a table go first.
+  const std::vector<const ModelMeta*> ordered = by_dependency(with_through_tables(models));
+  for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) {
     std::string table;
     d.append_quoted(table, (*it)->table());
     lease->execute_script(d.render("ddl.drop_table", {{"table", table}}));

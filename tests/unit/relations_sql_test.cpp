@@ -1,0 +1,207 @@
+// The SQL of relations on each dialect, with no server: joins for ForeignKeys (INNER,
+// LEFT OUTER where the path is nullable or reverse), select_related's columns, EXISTS for
+// conditions across relations to many rows, ManyToManyFields through their tables.
+#include <gtest/gtest.h>
+
+#include "orm/compiler.hpp"
+#include "seed/models.hpp"
+
+using namespace seed;
+
+namespace {
+
+class RelationsSql : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    configure(Config::parse(R"(
+databases:
+  default: {engine: sqlite, name: ":memory:", server_version: "3.40.1"}
+  pg: {engine: postgres, server_version: "15.4"}
+  my: {engine: mysql, server_version: "10.11.6-MariaDB"}
+  lite: {engine: sqlite, name: ":memory:", server_version: "3.40.1"}
+)"));
+  }
+  template <class QS>
+  static std::string on(const QS& qs, const char* alias) {
+    return qs.using_(alias).sql().sql;
+  }
+  template <class QS>
+  static std::vector<Value> params(const QS& qs, const char* alias = "pg") {
+    return qs.using_(alias).sql().params;
+  }
+  // From " FROM" on.
+  template <class QS>
+  static std::string from(const QS& qs, const char* alias) {
+    const std::string s = on(qs, alias);
+    return s.substr(s.find(" FROM ") + 1);
+  }
+};
+
+TEST_F(RelationsSql, AForeignKeyIsItsKeyColumnWithoutAJoin) {
+  const auto by_key = objects<Order>().order_by({}).filter("customer", 7);
+  EXPECT_EQ(from(by_key, "pg"),
+            "FROM \"shop_order\" WHERE \"shop_order\".\"customer_id\" = $1::bigint");
+  // The same column by every spelling Django takes, and an object stands for its key.
+  Customer c;
+  c.id = 7;
+  for (const auto& qs : {objects<Order>().order_by({}).filter("customer_id", 7),
+                         objects<Order>().order_by({}).filter("customer__id", 7),
+                         objects<Order>().order_by({}).filter("customer__pk", 7),
+                         objects<Order>().order_by({}).filter("customer", c)}) {
+    EXPECT_EQ(from(qs, "pg"), from(by_key, "pg"));
+    EXPECT_EQ(params(qs), std::vector<Value>{int64_t{7}});
+  }
+  EXPECT_EQ(from(objects<Order>().order_by({}).filter("customer__isnull", true), "my"),
+            "FROM `shop_order` WHERE `shop_order`.`customer_id` IS NULL");
+}
+
+TEST_F(RelationsSql, LookupsAcrossAForeignKeyJoinItsTable) {
+  // Order.customer is nullable: LEFT OUTER, so exclude() keeps orders without one.
+  EXPECT_EQ(from(objects<Order>().order_by({}).filter("customer__name__icontains", "ann"), "pg"),
+            "FROM \"shop_order\" LEFT OUTER JOIN \"customer\" ON (\"shop_order\".\"customer_id\" = "
+            "\"customer\".\"id\") WHERE UPPER(\"customer\".\"name\"::text) LIKE UPPER($1::text)");
+  // Assignment.student is not: INNER; two hops, each table joined once.
+  EXPECT_EQ(from(objects<Assignment>()
+                     .filter("student__classroom__name", "A")
+                     .filter("student__gpa__gt", 3)
+                     .order_by({"student__name"}),
+                 "lite"),
+            "FROM \"assignment\" INNER JOIN \"student\" ON (\"assignment\".\"student_id\" = "
+            "\"student\".\"id\") LEFT OUTER JOIN \"classroom\" ON (\"student\".\"classroom_id\" = "
+            "\"classroom\".\"id\") WHERE \"classroom\".\"name\" = ? AND \"student\".\"gpa\" > ? "
+            "ORDER BY \"student\".\"name\" ASC");
+}
+
+TEST_F(RelationsSql, SelfRelationsGetTheirOwnAliases) {
+  EXPECT_EQ(from(objects<Category>().order_by({}).filter("parent__parent__name", "root"), "my"),
+            "FROM `category` LEFT OUTER JOIN `category` `T2` ON (`category`.`parent_id` = "
+            "`T2`.`id`) LEFT OUTER JOIN `category` `T3` ON (`T2`.`parent_id` = `T3`.`id`) WHERE "
+            "`T3`.`name` = ?");
+}
+
+TEST_F(RelationsSql, SelectRelatedReadsTheRelatedColumnsInTheSameQuery) {
+  EXPECT_EQ(on(objects<Order>().order_by({}).select_related("customer"), "pg"),
+            "SELECT \"shop_order\".\"id\", \"shop_order\".\"customer_id\", "
+            "\"shop_order\".\"amount\", \"shop_order\".\"status\", \"shop_order\".\"created_at\", "
+            "\"shop_order\".\"updated_at\", \"customer\".\"id\", \"customer\".\"name\", "
+            "\"customer\".\"email\" FROM \"shop_order\" LEFT OUTER JOIN \"customer\" ON "
+            "(\"shop_order\".\"customer_id\" = \"customer\".\"id\")");
+  // Nested: the path's every relation; several at once; a filter shares the join.
+  const std::string nested = on(objects<Assignment>()
+                                    .select_related("student__classroom")
+                                    .filter("student__name", "Ann")
+                                    .order_by({}),
+                                "lite");
+  EXPECT_EQ(nested.substr(nested.find(" FROM ")),
+            " FROM \"assignment\" INNER JOIN \"student\" ON (\"assignment\".\"student_id\" = "
+            "\"student\".\"id\") LEFT OUTER JOIN \"classroom\" ON (\"student\".\"classroom_id\" = "
+            "\"classroom\".\"id\") WHERE \"student\".\"name\" = ?");
+  EXPECT_NE(nested.find("\"student\".\"gpa\""), std::string::npos);
+  EXPECT_NE(nested.find("\"classroom\".\"name\""), std::string::npos);
+  // select_related() alone follows the non-null ForeignKeys only.
+  EXPECT_EQ(on(objects<Assignment>().order_by({}).select_related(), "lite").find("\"classroom\"."),
+            std::string::npos);
+}
+
+TEST_F(RelationsSql, SelectRelatedNamesAreChecked) {
+  try {
+    objects<Order>().select_related("amount");
+    FAIL();
+  } catch (const FieldError& e) {
+    EXPECT_STREQ(e.what(),
+                 "Invalid field name(s) given in select_related: 'amount'. Choices are: customer");
+  }
+  try {
+    objects<Order>().filter("customer__nmae", "x");
+    FAIL();
+  } catch (const FieldError& e) {
+    EXPECT_STREQ(e.what(),
+                 "Cannot resolve keyword 'nmae' into field. Choices are: email, id, name, orders");
+  }
+}
+
+TEST_F(RelationsSql, ConditionsOnManyRowsAreExistsSoNoRowRepeats) {
+  // Reverse ForeignKey: customers with an order over 100, each once.
+  EXPECT_EQ(from(objects<Customer>().order_by({}).filter("orders__amount__gt", 100), "pg"),
+            "FROM \"customer\" WHERE EXISTS (SELECT 1 FROM \"shop_order\" \"U0\" WHERE "
+            "\"U0\".\"customer_id\" = \"customer\".\"id\" AND \"U0\".\"amount\" > $1::numeric)");
+  // In one filter() call, conditions on the relation are about the same related row.
+  EXPECT_EQ(from(objects<Customer>().order_by({}).filter(
+                     {{"orders__amount__gt", 100}, {"orders__status", "paid"}}),
+                 "lite"),
+            "FROM \"customer\" WHERE (EXISTS (SELECT 1 FROM \"shop_order\" \"U0\" WHERE "
+            "\"U0\".\"customer_id\" = \"customer\".\"id\" AND \"U0\".\"amount\" > ? AND "
+            "\"U0\".\"status\" = ?))");
+  // In two calls, about any related rows each (as Django).
+  EXPECT_EQ(from(objects<Customer>()
+                     .order_by({})
+                     .filter("orders__amount__gt", 100)
+                     .filter("orders__status", "paid"),
+                 "lite"),
+            "FROM \"customer\" WHERE EXISTS (SELECT 1 FROM \"shop_order\" \"U0\" WHERE "
+            "\"U0\".\"customer_id\" = \"customer\".\"id\" AND \"U0\".\"amount\" > ?) AND EXISTS "
+            "(SELECT 1 FROM \"shop_order\" \"U0\" WHERE \"U0\".\"customer_id\" = "
+            "\"customer\".\"id\" AND \"U0\".\"status\" = ?)");
+  // exclude(): NOT EXISTS; isnull on the relation: whether there are related rows.
+  EXPECT_EQ(from(objects<Customer>().order_by({}).exclude("orders__status", "paid"), "my"),
+            "FROM `customer` WHERE NOT (EXISTS (SELECT 1 FROM `shop_order` `U0` WHERE "
+            "`U0`.`customer_id` = `customer`.`id` AND `U0`.`status` = ?))");
+  EXPECT_EQ(from(objects<Customer>().order_by({}).filter("orders__isnull", true), "my"),
+            "FROM `customer` WHERE NOT EXISTS (SELECT 1 FROM `shop_order` `U0` WHERE "
+            "`U0`.`customer_id` = `customer`.`id`)");
+}
+
+TEST_F(RelationsSql, ManyToManyGoesThroughItsTable) {
+  EXPECT_EQ(from(objects<Book>().order_by({}).filter("authors__name", "Ann"), "pg"),
+            "FROM \"book\" WHERE EXISTS (SELECT 1 FROM \"book_authors\" \"U0\" INNER JOIN "
+            "\"author\" \"U0J1\" ON (\"U0\".\"author_id\" = \"U0J1\".\"id\") WHERE "
+            "\"U0\".\"book_id\" = \"book\".\"id\" AND \"U0J1\".\"name\" = $1::text)");
+  // The relation itself is the through table's column: no join to the far table.
+  EXPECT_EQ(from(objects<Author>().order_by({}).filter("books", 3), "lite"),
+            "FROM \"author\" WHERE EXISTS (SELECT 1 FROM \"book_authors\" \"U0\" WHERE "
+            "\"U0\".\"author_id\" = \"author\".\"id\" AND \"U0\".\"book_id\" = ?)");
+  // Across both: books with an author who wrote a book titled "X".
+  const std::string two =
+      from(objects<Book>().order_by({}).filter("authors__books__title", "X"), "lite");
+  EXPECT_NE(two.find("EXISTS (SELECT 1 FROM \"book_authors\" \"U1\""), std::string::npos);
+}
+
+TEST_F(RelationsSql, ValuesOrderingAndCountsAcrossManyRowsJoin) {
+  EXPECT_EQ(on(objects<Customer>()
+                   .order_by({"name"})
+                   .annotate("n", Count("orders"))
+                   .values({"name", "n"}),
+               "lite"),
+            "SELECT \"customer\".\"name\", COUNT(\"shop_order\".\"id\") AS \"n\" FROM "
+            "\"customer\" LEFT OUTER JOIN \"shop_order\" ON (\"customer\".\"id\" = "
+            "\"shop_order\".\"customer_id\") GROUP BY 1 ORDER BY \"customer\".\"name\" ASC");
+  EXPECT_EQ(
+      from(objects<Book>().order_by({"authors__name"}), "pg"),
+      "FROM \"book\" LEFT OUTER JOIN \"book_authors\" ON (\"book\".\"id\" = "
+      "\"book_authors\".\"book_id\") LEFT OUTER JOIN \"author\" ON "
+      "(\"book_authors\".\"author_id\" = \"author\".\"id\") ORDER BY \"author\".\"name\" ASC");
+}
+
+TEST_F(RelationsSql, UpdatesAndDeletesAcrossRelationsNameTheirRowsByKey) {
+  using quarry::detail::compile_delete;
+  using quarry::detail::compile_update;
+  const auto q = objects<Order>().filter("customer__name", "Ann").using_("pg");
+  EXPECT_EQ(compile_update(q.query(), database("pg").dialect(), {{"status", "paid"}}).sql,
+            "UPDATE \"shop_order\" SET \"status\" = $1::text WHERE \"id\" IN (SELECT "
+            "\"shop_order\".\"id\" FROM \"shop_order\" LEFT OUTER JOIN \"customer\" ON "
+            "(\"shop_order\".\"customer_id\" = \"customer\".\"id\") WHERE \"customer\".\"name\" "
+            "= $2::text)");
+  // MySQL cannot select from the table it changes but through a derived table.
+  EXPECT_EQ(compile_delete(q.using_("my").query(), database("my").dialect()).sql,
+            "DELETE FROM `shop_order` WHERE `id` IN (SELECT * FROM (SELECT `shop_order`.`id` FROM "
+            "`shop_order` LEFT OUTER JOIN `customer` ON (`shop_order`.`customer_id` = "
+            "`customer`.`id`) WHERE `customer`.`name` = ?) subquery)");
+  // Conditions across many rows need no join: EXISTS in the statement itself.
+  EXPECT_EQ(compile_delete(objects<Customer>().filter("orders__status", "x").using_("lite").query(),
+                           database("lite").dialect())
+                .sql,
+            "DELETE FROM \"customer\" WHERE EXISTS (SELECT 1 FROM \"shop_order\" \"U0\" WHERE "
+            "\"U0\".\"customer_id\" = \"customer\".\"id\" AND \"U0\".\"status\" = ?)");
+}
+
+}  // namespace
