@@ -8,6 +8,7 @@
 #include "quarry/database.hpp"
 #include "quarry/datetime.hpp"
 #include "quarry/decimal.hpp"
+#include "quarry/deletion.hpp"
 #include "quarry/dialect.hpp"
 #include "quarry/engine.hpp"
 #include "quarry/errors.hpp"

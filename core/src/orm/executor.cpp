@@ -281,12 +281,6 @@ int64_t update(const Query& q, const std::vector<std::pair<std::string, Expr>>& 
   return lease->execute(c.sql, c.params);
 }
 
-int64_t remove(const Query& q) {
-  const Compiled c = compile_delete(q, dialect_for(q));
-  Lease lease(q.alias);
-  return lease->execute(c.sql, c.params);
-}
-
 CompiledSql sql_of(const Query& q) {
   Compiled c = compile_select(q, dialect_for(q));
   return CompiledSql{std::move(c.sql), std::move(c.params)};

@@ -168,10 +168,9 @@ int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias) {
                      " attribute is not set.");
   }
   Query q(m);
+  q.alias = alias;
   q.where.push_back(Q("pk", key).ptr());
-  Lease lease(alias);
-  const Compiled c = compile_delete(q, lease->dialect());
-  const int64_t n = lease->execute(c.sql, c.params);
+  const int64_t n = remove(q);  // with what points at it, as on_delete says
   if (m.pk().auto_increment()) m.pk().set(obj, Value(int64_t{0}));
   if (ModelState* st = m.state_of(obj)) st->adding = true;
   return n;
@@ -179,7 +178,7 @@ int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias) {
 
 void apply_defaults(const ModelMeta& m, void* obj) {
   for (const auto& f : m.fields()) {
-    if (auto v = f->spec().default_value()) f->set(obj, v->convert_to(value_type(f->kind())));
+    if (auto v = f->spec().default_value()) f->set(obj, v->convert_to(value_type(f->data_kind())));
   }
 }
 

@@ -109,15 +109,13 @@ Relation many_to_many(const Field& f) {
   return r;
 }
 
-// The relations other models declare towards m (the model's ForeignKeys and
-// ManyToManyFields to itself included).
+}  // namespace
+
 std::vector<const Field*> pointing_at(const ModelMeta& m) {
   // A Many<> member names the model at its other end: make sure it is registered.
   for (const auto& member : m.members()) member->other();
   return relation_registry().pointing_at(m);
 }
-
-}  // namespace
 
 bool Relation::multi() const {
   return std::any_of(hops().begin(), hops().end(), is_multi);

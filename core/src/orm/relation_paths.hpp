@@ -42,6 +42,11 @@ std::optional<Relation> find_relation(const ModelMeta& m, std::string_view name)
 // The relation a Many<> member follows.
 Relation relation_of(const ManyMember& member);
 
+// The ForeignKeys and ManyToManyFields of registered models that point at m (m's own
+// included). A model is registered once anything used it (meta<T>(), a queryset,
+// create_tables); a Many<> member registers the model at its other end.
+std::vector<const Field*> pointing_at(const ModelMeta& m);
+
 // The name a relation goes by from its target's side.
 std::string related_query_name(const Field& relation);
 // Every name find_relation() takes on m, other than fields, sorted (for errors).

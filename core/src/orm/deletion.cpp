@@ -1,0 +1,194 @@
+// Deleting rows with what points at them: Django's Collector. The keys of the rows to
+// delete are read first; each relation pointing at them is followed (CASCADE collects
+// the rows pointing, PROTECT and RESTRICT check them, SET_NULL and SET_DEFAULT change
+// them); then, in one transaction, the changes and the deletes run, rows that point
+// before the rows they point at.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "orm/compiler.hpp"
+#include "orm/relation_paths.hpp"
+#include "quarry/database.hpp"
+#include "quarry/deletion.hpp"
+#include "quarry/queryset.hpp"
+
+namespace quarry::detail {
+namespace {
+
+// Statements name at most this many keys (SQLite's parameter limit is 999).
+constexpr std::size_t kKeysPerStatement = 500;
+
+int64_t plain_delete(const Query& q) {
+  const Compiled c = compile_delete(q, database(q.alias).dialect());
+  Lease lease(q.alias);
+  return lease->execute(c.sql, c.params);
+}
+
+struct Delete {
+  const ModelMeta* model;
+  const Field* column;  // the rows whose column holds one of the keys
+  std::vector<Value> keys;
+};
+
+struct Change {
+  const Field* field;  // set to `value` where it holds one of the keys
+  Value value;
+  std::vector<Value> keys;
+};
+
+struct Blocker {
+  const Field* via;
+  std::vector<Value> keys;  // of via's model
+};
+
+class Collector {
+ public:
+  explicit Collector(std::string alias) : alias_(std::move(alias)) {}
+
+  void collect(const ModelMeta& m, std::vector<Value> keys) {
+    auto& seen = seen_[&m];
+    keys.erase(std::remove_if(keys.begin(), keys.end(),
+                              [&](const Value& k) { return !seen.insert(k.repr()).second; }),
+               keys.end());
+    if (keys.empty()) return;
+    // The model's own ManyToManyFields' links go with it.
+    for (const auto& f : m.many_to_many()) {
+      if (!f->spec().relation()->through)
+        deletes_.push_back({through_of(*f).model, through_of(*f).from, keys});
+    }
+    for (const Field* f : pointing_at(m)) {
+      if (f->kind() == FieldKind::ManyToMany) {
+        if (!f->spec().relation()->through)
+          deletes_.push_back({through_of(*f).model, through_of(*f).to, keys});
+        continue;
+      }
+      const OnDelete rule = f->spec().relation()->on_delete;
+      if (rule == OnDelete::DoNothing) continue;
+      if (rule == OnDelete::SetNull || rule == OnDelete::SetDefault) {
+        Value to;
+        if (rule == OnDelete::SetDefault) {
+          if (!f->spec().default_value()) {
+            throw ImproperlyConfigured(f->model().name() + "." + f->name() +
+                                       " is SET_DEFAULT but has no default value");
+          }
+          to = *f->spec().default_value();
+        }
+        changes_.push_back({f, std::move(to), keys});
+        continue;
+      }
+      std::vector<Value> pointing = keys_pointing(*f, keys);
+      if (pointing.empty()) continue;
+      if (rule == OnDelete::Cascade) {
+        collect(f->model(), std::move(pointing));
+      } else if (rule == OnDelete::Protect) {
+        protected_.push_back({f, std::move(pointing)});
+      } else {
+        restricted_.push_back({f, std::move(pointing)});
+      }
+    }
+    deletes_.push_back({&m, &m.pk(), std::move(keys)});
+  }
+
+  // Raises ProtectedError or RestrictedError, before anything changed.
+  void check() const {
+    if (!protected_.empty()) blocked<ProtectedError>(protected_, "protected");
+    std::vector<Blocker> restricted;
+    for (const Blocker& b : restricted_) {
+      const auto it = seen_.find(&b.via->model());
+      Blocker left{b.via, {}};
+      for (const Value& k : b.keys) {
+        if (it == seen_.end() || !it->second.count(k.repr())) left.keys.push_back(k);
+      }
+      if (!left.keys.empty()) restricted.push_back(std::move(left));
+    }
+    if (!restricted.empty()) blocked<RestrictedError>(restricted, "restricted");
+  }
+
+  int64_t run() {
+    int64_t deleted = 0;
+    for (const Change& c : changes_) {
+      for_chunks(c.keys, [&](std::vector<Value> part) {
+        update(*on(c.field->model(), Q(c.field->name() + "__in", Expr(part))),
+               {{c.field->name(), Expr(c.value)}});
+      });
+    }
+    // Collected parents last: the rows pointing at them are gone by then.
+    for (const Delete& d : deletes_) {
+      for_chunks(d.keys, [&](std::vector<Value> part) {
+        deleted += plain_delete(*on(*d.model, Q(d.column->name() + "__in", Expr(part))));
+      });
+    }
+    return deleted;
+  }
+
+ private:
+  std::shared_ptr<const Query> on(const ModelMeta& m, const Q& cond) const {
+    return with_filter(*with_alias(*make_query(m), alias_), cond, false);
+  }
+
+  std::vector<Value> keys_pointing(const Field& f, const std::vector<Value>& keys) const {
+    std::vector<Value> out;
+    const ModelMeta& m = f.model();
+    for_chunks(keys, [&](std::vector<Value> part) {
+      Cursor c(*with_values(*on(m, Q(f.name() + "__in", Expr(part))), {m.pk().name()}));
+      while (c.next()) out.push_back(read_as<Value>(c.row()[0]));
+    });
+    return out;
+  }
+
+  template <class Fn>
+  static void for_chunks(const std::vector<Value>& keys, Fn&& fn) {
+    for (std::size_t i = 0; i < keys.size(); i += kKeysPerStatement) {
+      const auto end =
+          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), i + kKeysPerStatement));
+      fn(std::vector<Value>(keys.begin() + static_cast<std::ptrdiff_t>(i), end));
+    }
+  }
+
+  template <class E>
+  [[noreturn]] void blocked(const std::vector<Blocker>& blockers, const char* how) const {
+    std::vector<std::string> objects;
+    std::string via;
+    const ModelMeta* target = &blockers.front().via->target();
+    for (const Blocker& b : blockers) {
+      via += (via.empty() ? "'" : ", '") + b.via->model().name() + "." + b.via->name() + "'";
+      for (const Value& k : b.keys)
+        objects.push_back(b.via->model().name() + " object (" + k.repr() + ")");
+    }
+    throw E("Cannot delete some instances of model '" + target->name() +
+                "' because they are referenced through " + how + " foreign keys: " + via + ".",
+            std::move(objects));
+  }
+
+  std::string alias_;
+  std::map<const ModelMeta*, std::set<std::string>> seen_;
+  std::vector<Delete> deletes_;
+  std::vector<Change> changes_;
+  std::vector<Blocker> protected_, restricted_;
+};
+
+// Whether deleting rows of m may touch other rows.
+bool has_dependents(const ModelMeta& m) {
+  if (!m.many_to_many().empty()) return true;
+  return !pointing_at(m).empty();
+}
+
+}  // namespace
+
+int64_t remove(const Query& q) {
+  if (!has_dependents(*q.model)) return plain_delete(q);
+  return atomic(q.alias, [&] {
+    std::vector<Value> keys;
+    {
+      Cursor c(*with_values(q, {q.model->pk().name()}));
+      while (c.next()) keys.push_back(read_as<Value>(c.row()[0]));
+    }
+    Collector collector(q.alias);
+    collector.collect(*q.model, std::move(keys));
+    collector.check();
+    return collector.run();
+  });
+}
+
+}  // namespace quarry::detail

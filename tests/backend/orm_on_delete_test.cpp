@@ -1,0 +1,190 @@
+// on_delete on every backend: CASCADE collects the rows pointing (and theirs), PROTECT
+// and RESTRICT refuse with the blocking rows named and nothing deleted, SET_NULL and
+// SET_DEFAULT change the rows pointing, DO_NOTHING leaves it to the database (whose
+// foreign key refuses), many-to-many links go with either side.
+#include "support/orm_fixture.hpp"
+
+namespace quarry::test {
+namespace {
+
+struct Owner {
+  int64_t id = 0;
+  std::string name{};
+};
+inline void quarry_model(ModelDef<Owner>& m) {
+  m.table("qt_owner");
+  m.field("id", &Owner::id, BigAutoField());
+  m.field("name", &Owner::name, CharField(50));
+}
+
+struct Cascading {
+  int64_t id = 0;
+  Ref<Owner> owner{};
+};
+inline void quarry_model(ModelDef<Cascading>& m) {
+  m.table("qt_cascading");
+  m.field("id", &Cascading::id, BigAutoField());
+  m.field("owner", &Cascading::owner, ForeignKey<Owner>(OnDelete::Cascade));
+}
+
+// Two levels down: a row pointing at a cascaded row.
+struct Grandchild {
+  int64_t id = 0;
+  Ref<Cascading> parent{};
+};
+inline void quarry_model(ModelDef<Grandchild>& m) {
+  m.table("qt_grandchild");
+  m.field("id", &Grandchild::id, BigAutoField());
+  m.field("parent", &Grandchild::parent, ForeignKey<Cascading>(OnDelete::Cascade));
+}
+
+struct Protected {
+  int64_t id = 0;
+  Ref<Owner> owner{};
+};
+inline void quarry_model(ModelDef<Protected>& m) {
+  m.table("qt_protected");
+  m.field("id", &Protected::id, BigAutoField());
+  m.field("owner", &Protected::owner, ForeignKey<Owner>(OnDelete::Protect).null());
+}
+
+// RESTRICT, unless the same delete removes it through a CASCADE (its `via`).
+struct Restricted {
+  int64_t id = 0;
+  Ref<Owner> owner{};
+  Ref<Cascading> via{};
+};
+inline void quarry_model(ModelDef<Restricted>& m) {
+  m.table("qt_restricted");
+  m.field("id", &Restricted::id, BigAutoField());
+  m.field("owner", &Restricted::owner, ForeignKey<Owner>(OnDelete::Restrict).related_name("+r"));
+  m.field("via", &Restricted::via, ForeignKey<Cascading>(OnDelete::Cascade).null());
+}
+
+struct Nulled {
+  int64_t id = 0;
+  Ref<Owner> owner{};
+  Ref<Owner> fallback{};
+  Ref<Owner> loose{};
+};
+inline void quarry_model(ModelDef<Nulled>& m) {
+  m.table("qt_nulled");
+  m.field("id", &Nulled::id, BigAutoField());
+  m.field("owner", &Nulled::owner,
+          ForeignKey<Owner>(OnDelete::SetNull).null().related_name("nulled"));
+  m.field(
+      "fallback", &Nulled::fallback,
+      ForeignKey<Owner>(OnDelete::SetDefault).null().related_name("defaulted").default_value(1));
+  m.field("loose", &Nulled::loose,
+          ForeignKey<Owner>(OnDelete::DoNothing).null().related_name("loose"));
+}
+
+class OnDeleteTest : public OrmTest {
+ protected:
+  void SetUp() override {
+    OrmTest::SetUp();
+    if (!ready_) return;
+    drop();
+    create_tables<Owner, Cascading, Grandchild, Protected, Restricted, Nulled>();
+    keep_ = objects<Owner>().create(Owner{.name = "keep"});  // id 1: SET_DEFAULT's target
+    gone_ = objects<Owner>().create(Owner{.name = "gone"});
+  }
+  void TearDown() override {
+    if (ready_) drop();
+    OrmTest::TearDown();
+  }
+  static void drop() { drop_tables<Owner, Cascading, Grandchild, Protected, Restricted, Nulled>(); }
+
+  Owner keep_, gone_;
+};
+
+TEST_F(OnDeleteTest, CascadeDeletesWhatPointsAndWhatPointsAtThatInOneGo) {
+  const Cascading a = objects<Cascading>().create(Cascading{.owner = gone_});
+  const Cascading b = objects<Cascading>().create(Cascading{.owner = gone_});
+  const Cascading other = objects<Cascading>().create(Cascading{.owner = keep_});
+  objects<Grandchild>().create(Grandchild{.parent = a});
+  objects<Grandchild>().create(Grandchild{.parent = b});
+  objects<Grandchild>().create(Grandchild{.parent = other});
+  // The owner, its two rows, their two: five rows.
+  EXPECT_EQ(objects<Owner>().filter("name", "gone").remove(), 5);
+  EXPECT_EQ(objects<Cascading>().count(), 1);
+  EXPECT_EQ(objects<Grandchild>().count(), 1);
+  EXPECT_EQ(objects<Grandchild>().get().parent.id(), other.id);
+  // One object, the same way.
+  EXPECT_EQ(quarry::remove(keep_), 3);
+  EXPECT_EQ(objects<Cascading>().count(), 0);
+}
+
+TEST_F(OnDeleteTest, ProtectNamesTheBlockingRowsAndDeletesNothing) {
+  objects<Cascading>().create(Cascading{.owner = gone_});
+  const Protected p = objects<Protected>().create(Protected{.owner = gone_});
+  try {
+    quarry::remove(gone_);
+    FAIL();
+  } catch (const ProtectedError& e) {
+    EXPECT_EQ(e.message(),
+              "Cannot delete some instances of model 'Owner' because they are referenced "
+              "through protected foreign keys: 'Protected.owner'.");
+    EXPECT_EQ(e.blocking(),
+              std::vector<std::string>{"Protected object (" + std::to_string(p.id) + ")"});
+  }
+  EXPECT_EQ(objects<Owner>().count(), 2);
+  EXPECT_EQ(objects<Cascading>().count(), 1);  // the cascade did not run either
+  objects<Protected>().filter("pk", p.id).update({{"owner", Value()}});
+  EXPECT_EQ(quarry::remove(gone_), 2);
+}
+
+TEST_F(OnDeleteTest, RestrictGivesWayOnlyToACascadeOfTheSameDelete) {
+  const Cascading c = objects<Cascading>().create(Cascading{.owner = gone_});
+  // Deleted through its `via` cascade along with the owner: allowed.
+  objects<Restricted>().create(Restricted{.owner = gone_, .via = c});
+  EXPECT_EQ(quarry::remove(gone_), 3);
+  EXPECT_EQ(objects<Restricted>().count(), 0);
+  // Pointing on its own: refused, and named.
+  const Restricted r = objects<Restricted>().create(Restricted{.owner = keep_});
+  try {
+    quarry::remove(keep_);
+    FAIL();
+  } catch (const RestrictedError& e) {
+    EXPECT_EQ(e.blocking(),
+              std::vector<std::string>{"Restricted object (" + std::to_string(r.id) + ")"});
+  }
+  EXPECT_EQ(objects<Owner>().count(), 1);
+}
+
+TEST_F(OnDeleteTest, SetNullAndSetDefaultChangeThePointingRows) {
+  Nulled n;
+  n.owner = gone_;
+  n.fallback = gone_;
+  n = objects<Nulled>().create(n);
+  EXPECT_EQ(quarry::remove(gone_), 1);
+  const Nulled after = objects<Nulled>().get("pk", n.id);
+  EXPECT_TRUE(after.owner.is_null());
+  EXPECT_EQ(after.fallback.id(), keep_.id);
+}
+
+TEST_F(OnDeleteTest, DoNothingLeavesItToTheDatabaseWhichRefusesAndNothingChanges) {
+  Nulled n;
+  n.owner = gone_;
+  n.loose = gone_;
+  n = objects<Nulled>().create(n);
+  EXPECT_THROW(quarry::remove(gone_), IntegrityError);
+  EXPECT_EQ(objects<Owner>().count(), 2);
+  EXPECT_EQ(objects<Nulled>().get("pk", n.id).owner.id(), gone_.id);  // SET_NULL rolled back
+}
+
+TEST_F(OnDeleteTest, ManyToManyLinksGoWithEitherSide) {
+  seed::Author ann = objects<seed::Author>().create(seed::Author{.name = "Ann"});
+  const seed::Author bob = objects<seed::Author>().create(seed::Author{.name = "Bob"});
+  seed::Book b = objects<seed::Book>().create(seed::Book{.title = "One"});
+  seed::Book c = objects<seed::Book>().create(seed::Book{.title = "Two"});
+  b.authors.add(ann, bob);
+  c.authors.add(ann);
+  EXPECT_EQ(quarry::remove(ann), 3);  // the author and its two links
+  EXPECT_EQ(b.authors.count(), 1);
+  EXPECT_EQ(quarry::remove(b), 2);
+  EXPECT_EQ(objects<seed::Author>().get().books.count(), 0);
+}
+
+}  // namespace
+}  // namespace quarry::test
