@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
             << config_path << ")\n";
   tour::setup(t);
   tour::basics(t);
+  tour::relations(t);
   tour::managers(t);
   tour::advanced(t);
   tour::teardown(t);

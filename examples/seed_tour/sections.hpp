@@ -9,6 +9,8 @@ namespace tour {
 void setup(Tour& t);
 // "Django ORM Internals & Query Optimization", sections 1-3 and 6-8.
 void basics(Tour& t);
+// Sections 4, 5, 8.1 and 9: select_related, prefetch_related, N+1, the complex query.
+void relations(Tour& t);
 // "Advanced Django ORM & Database Optimization Topics" that quarry runs so far.
 void advanced(Tour& t);
 // "Technical Documentation: Django models.Manager", sections 3-8 and 12.
