@@ -252,6 +252,8 @@ std::vector<Result> run_backend(const std::string& backend, int rounds) {
                                                           When("gpa__gte", 3.5, Value(500))},
                                                          Value(0), IntegerField())},
                                     {"course_count", Count("course")}})
+                         .select_related("classroom")
+                         .prefetch_related("assignments")
                          .sql()
                          .sql.size();
           }

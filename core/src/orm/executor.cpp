@@ -94,8 +94,13 @@ struct Cursor::State {
     }
     if (!q.values_mode) {
       contexts = contexts_for(q, *q.model);
-      members = std::make_shared<LoadContext>();
-      members->alias = q.alias;
+      // Most models have no Many<> members and pay nothing for them.
+      bool any_members = !q.model->members().empty();
+      for (const auto& rel : compiled.related) any_members |= !rel.model->members().empty();
+      if (any_members) {
+        members = std::make_shared<LoadContext>();
+        members->alias = q.alias;
+      }
       for (const auto& rel : compiled.related) {
         related_contexts.push_back(contexts_for(q, *rel.model));
       }
