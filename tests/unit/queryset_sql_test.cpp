@@ -4,6 +4,7 @@
 
 #include "orm/compiler.hpp"
 #include "seed/models.hpp"
+#include "support/sql_fixture.hpp"
 #include "support/tag_model.hpp"
 
 using namespace seed;
@@ -11,34 +12,7 @@ using quarry::detail::Query;
 
 namespace {
 
-class Sql : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    configure(Config::parse(R"(
-databases:
-  default: {engine: sqlite, name: ":memory:", server_version: "3.40.1"}
-  pg: {engine: postgres, server_version: "15.4"}
-  my: {engine: mysql, server_version: "10.11.6-MariaDB"}
-  lite: {engine: sqlite, name: ":memory:", server_version: "3.40.1"}
-)"));
-  }
-  template <class QS>
-  static std::string on(const QS& qs, const char* alias) {
-    return qs.using_(alias).sql().sql;
-  }
-  template <class QS>
-  static std::vector<Value> params(const QS& qs, const char* alias = "pg") {
-    return qs.using_(alias).sql().params;
-  }
-  // The WHERE clause onwards.
-  template <class QS>
-  static std::string where(const QS& qs, const char* alias) {
-    const std::string s = on(qs, alias);
-    const auto at = s.find(" WHERE ");
-    return at == std::string::npos ? "" : s.substr(at + 1);
-  }
-  static const quarry::Dialect& dialect(const char* alias) { return database(alias).dialect(); }
-};
+using Sql = quarry::test::SqlTest;
 
 TEST_F(Sql, SelectsEveryFieldQualifiedAndOrderedByMeta) {
   EXPECT_EQ(on(objects<Product>().all(), "pg"),

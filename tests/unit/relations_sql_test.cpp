@@ -5,37 +5,13 @@
 
 #include "orm/compiler.hpp"
 #include "seed/models.hpp"
+#include "support/sql_fixture.hpp"
 
 using namespace seed;
 
 namespace {
 
-class RelationsSql : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    configure(Config::parse(R"(
-databases:
-  default: {engine: sqlite, name: ":memory:", server_version: "3.40.1"}
-  pg: {engine: postgres, server_version: "15.4"}
-  my: {engine: mysql, server_version: "10.11.6-MariaDB"}
-  lite: {engine: sqlite, name: ":memory:", server_version: "3.40.1"}
-)"));
-  }
-  template <class QS>
-  static std::string on(const QS& qs, const char* alias) {
-    return qs.using_(alias).sql().sql;
-  }
-  template <class QS>
-  static std::vector<Value> params(const QS& qs, const char* alias = "pg") {
-    return qs.using_(alias).sql().params;
-  }
-  // From " FROM" on.
-  template <class QS>
-  static std::string from(const QS& qs, const char* alias) {
-    const std::string s = on(qs, alias);
-    return s.substr(s.find(" FROM ") + 1);
-  }
-};
+using RelationsSql = quarry::test::SqlTest;
 
 TEST_F(RelationsSql, AForeignKeyIsItsKeyColumnWithoutAJoin) {
   const auto by_key = objects<Order>().order_by({}).filter("customer", 7);

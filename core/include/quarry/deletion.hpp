@@ -12,11 +12,11 @@
 
 namespace quarry {
 
-// A PROTECT relation points at a row being deleted; nothing was deleted. blocking()
-// names the rows in the way: "Order object (3)".
-class ProtectedError : public IntegrityError {
+// A delete refused because rows point at the rows it would delete; nothing was deleted.
+// blocking() names the rows in the way: "Order object (3)".
+class DeleteRefused : public IntegrityError {
  public:
-  ProtectedError(const std::string& message, std::vector<std::string> blocking)
+  DeleteRefused(const std::string& message, std::vector<std::string> blocking)
       : IntegrityError(message), blocking_(std::move(blocking)) {}
   const std::vector<std::string>& blocking() const { return blocking_; }
 
@@ -24,16 +24,17 @@ class ProtectedError : public IntegrityError {
   std::vector<std::string> blocking_;
 };
 
-// A RESTRICT relation points at a row being deleted from a row that this delete does not
-// also delete (through a CASCADE); nothing was deleted.
-class RestrictedError : public IntegrityError {
+// Rows point at them through a PROTECT relation.
+class ProtectedError : public DeleteRefused {
  public:
-  RestrictedError(const std::string& message, std::vector<std::string> blocking)
-      : IntegrityError(message), blocking_(std::move(blocking)) {}
-  const std::vector<std::string>& blocking() const { return blocking_; }
+  using DeleteRefused::DeleteRefused;
+};
 
- private:
-  std::vector<std::string> blocking_;
+// Rows point at them through a RESTRICT relation, and this delete does not also delete
+// those rows through a CASCADE.
+class RestrictedError : public DeleteRefused {
+ public:
+  using DeleteRefused::DeleteRefused;
 };
 
 }  // namespace quarry
