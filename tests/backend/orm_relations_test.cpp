@@ -12,6 +12,47 @@ namespace {
 
 using namespace seed;
 
+// A OneToOneField, and a ManyToManyField through a model of its own.
+struct Profile {
+  int64_t id = 0;
+  Ref<Customer> customer{};
+  std::string bio{};
+};
+inline void quarry_model(ModelDef<Profile>& m) {
+  m.table("qt_profile");
+  m.field("id", &Profile::id, BigAutoField());
+  m.field("customer", &Profile::customer,
+          OneToOneField<Customer>(OnDelete::Cascade).related_name("profile"));
+  m.field("bio", &Profile::bio, CharField(100));
+}
+
+struct Club;
+struct Membership {
+  int64_t id = 0;
+  Ref<Club> club{};
+  Ref<Author> member{};
+  std::optional<std::string> role{};
+};
+struct Club {
+  int64_t id = 0;
+  std::string name{};
+  Many<Author> members{};
+};
+inline void quarry_model(ModelDef<Club>& m) {
+  m.table("qt_club");
+  m.field("id", &Club::id, BigAutoField());
+  m.field("name", &Club::name, CharField(50));
+  m.field("members", &Club::members,
+          ManyToManyField<Author, Membership>("club", "member").related_name("clubs"));
+}
+inline void quarry_model(ModelDef<Membership>& m) {
+  m.table("qt_membership");
+  m.field("id", &Membership::id, BigAutoField());
+  m.field("club", &Membership::club, ForeignKey<Club>(OnDelete::Cascade));
+  m.field("member", &Membership::member, ForeignKey<Author>(OnDelete::Cascade));
+  m.field("role", &Membership::role, CharField(20));
+}
+
 class Relations : public OrmTest {
  protected:
   void SetUp() override {
@@ -34,6 +75,11 @@ class Relations : public OrmTest {
     order(0, "150.00", "pending");
     order(1, "40.00", "paid");
     order(-1, "5.00", "pending");
+  }
+
+  void TearDown() override {
+    if (ready_) drop_tables<Profile, Club, Membership>();  // they point at seed tables
+    OrmTest::TearDown();
   }
 
   std::vector<Customer> customers_;
@@ -325,6 +371,42 @@ TEST_F(Relations, ACategoryTree) {
   EXPECT_EQ(leaf.parent->parent->name, "root");
   EXPECT_EQ(objects<Category>().filter("parent__parent__name", "root").count(), 1);
   EXPECT_EQ(objects<Category>().filter("children__name", "a1").get().name, "a");
+}
+
+TEST_F(Relations, OneToOneAndAnExplicitThroughModel) {
+  drop_tables<Profile, Club, Membership>();
+  create_tables<Profile, Club, Membership>();
+  objects<Profile>().create(Profile{.customer = customers_[0], .bio = "writes"});
+  // One row at most per customer; the reverse side is single-valued: a join, no EXISTS.
+  EXPECT_THROW(objects<Profile>().create(Profile{.customer = customers_[0], .bio = "again"}),
+               IntegrityError);
+  EXPECT_EQ(objects<Customer>().filter("profile__bio", "writes").get().name, "Ann");
+  EXPECT_EQ(objects<Customer>().filter("profile__bio", "writes").sql().sql.find("EXISTS"),
+            std::string::npos);
+  EXPECT_EQ(objects<Profile>().select_related("customer").get().customer->name, "Ann");
+
+  const Author ann = objects<Author>().create(Author{.name = "Ann"});
+  const Author bob = objects<Author>().create(Author{.name = "Bob"});
+  Club chess = objects<Club>().create(Club{.name = "chess"});
+  chess.members.add(ann, bob);
+  // The links are rows of the through model, which has fields of its own.
+  EXPECT_EQ(objects<Membership>().filter("club", chess).count(), 2);
+  objects<Membership>().filter("member", bob).update({{"role", "captain"}});
+  EXPECT_EQ(objects<Author>().filter("clubs__name", "chess").count(), 2);
+  EXPECT_EQ(objects<Club>().filter("members__name", "Bob").get().name, "chess");
+  {
+    QueryCapture q;
+    const auto clubs = objects<Club>().prefetch_related("members").list();
+    ASSERT_EQ(clubs.size(), 1u);
+    EXPECT_EQ(clubs[0].members.all().size(), 2u);
+    EXPECT_EQ(q.count(), 2u);
+  }
+  chess.members.remove(ann);
+  EXPECT_EQ(objects<Membership>().get().role, std::optional<std::string>("captain"));
+  Club gone = chess;
+  quarry::remove(gone);  // its memberships go with it
+  EXPECT_EQ(objects<Membership>().count(), 0);
+  drop_tables<Profile, Club, Membership>();
 }
 
 // The seed's section 9, and its result checked against the rows.
