@@ -12,6 +12,19 @@
 
 namespace bench {
 
+// The statements the read workloads prepare, with "?" for the parameter
+// (PostgreSQL's drivers write "$1" in its place).
+namespace sql {
+inline constexpr const char* kGet =
+    "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = ?";
+inline constexpr const char* kFetch =
+    "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= ? ORDER BY id";
+inline constexpr const char* kIdPrice =
+    "SELECT id, price FROM bench_item WHERE id <= ? ORDER BY id";
+inline constexpr const char* kGroupBy =
+    "SELECT is_active, COUNT(*), SUM(qty) FROM bench_item GROUP BY is_active";
+}  // namespace sql
+
 class RawDriver {
  public:
   virtual ~RawDriver() = default;

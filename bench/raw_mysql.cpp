@@ -67,13 +67,10 @@ class My final : public RawDriver {
       throw std::runtime_error(mysql_error(c_));
     }
     exec("SET time_zone = '+00:00'");
-    get_ =
-        prepare("SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = ?");
-    fetch_ = prepare(
-        "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= ? ORDER BY "
-        "id");
-    idp_ = prepare("SELECT id, price FROM bench_item WHERE id <= ? ORDER BY id");
-    grp_ = prepare("SELECT is_active, COUNT(*), SUM(qty) FROM bench_item GROUP BY is_active");
+    get_ = prepare(sql::kGet);
+    fetch_ = prepare(sql::kFetch);
+    idp_ = prepare(sql::kIdPrice);
+    grp_ = prepare(sql::kGroupBy);
     mysql_stmt_bind_result(get_, get_binds_.b);
     mysql_stmt_bind_result(fetch_, fetch_binds_.b);
   }

@@ -11,6 +11,13 @@ namespace {
 
 using quarry::Decimal;
 
+// The statement with PostgreSQL's "$1" for its one "?".
+std::string numbered(std::string_view sql) {
+  std::string out(sql);
+  out.replace(out.find('?'), 1, "$1");
+  return out;
+}
+
 class Pg final : public RawDriver {
  public:
   explicit Pg(const quarry::DatabaseSettings& s) {
@@ -22,13 +29,7 @@ class Pg final : public RawDriver {
         nullptr};
     c_ = PQconnectdbParams(keys, values, 0);
     if (PQstatus(c_) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(c_));
-    prepare("get",
-            "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = $1");
-    prepare("fetch",
-            "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= $1 "
-            "ORDER BY id");
-    prepare("idp", "SELECT id, price FROM bench_item WHERE id <= $1 ORDER BY id");
-    prepare("grp", "SELECT is_active, COUNT(*), SUM(qty) FROM bench_item GROUP BY is_active");
+    prepare_reads();
   }
   ~Pg() override { PQfinish(c_); }
   std::string label() const override { return "libpq"; }
@@ -167,13 +168,10 @@ class Pg final : public RawDriver {
     PQclear(r);
   }
   void prepare_reads() {
-    prepare("get",
-            "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = $1");
-    prepare("fetch",
-            "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= $1 "
-            "ORDER BY id");
-    prepare("idp", "SELECT id, price FROM bench_item WHERE id <= $1 ORDER BY id");
-    prepare("grp", "SELECT is_active, COUNT(*), SUM(qty) FROM bench_item GROUP BY is_active");
+    prepare("get", numbered(sql::kGet));
+    prepare("fetch", numbered(sql::kFetch));
+    prepare("idp", numbered(sql::kIdPrice));
+    prepare("grp", sql::kGroupBy);
   }
   void check(PGresult* r) {
     const auto st = PQresultStatus(r);

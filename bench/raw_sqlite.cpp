@@ -17,13 +17,10 @@ class Lite final : public RawDriver {
       throw std::runtime_error(sqlite3_errmsg(db_));
     }
     sqlite3_busy_timeout(db_, 5000);
-    get_ =
-        prepare("SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id = ?");
-    fetch_ = prepare(
-        "SELECT id, name, price, qty, created_at, is_active FROM bench_item WHERE id <= ? ORDER BY "
-        "id");
-    idp_ = prepare("SELECT id, price FROM bench_item WHERE id <= ? ORDER BY id");
-    grp_ = prepare("SELECT is_active, COUNT(*), SUM(qty) FROM bench_item GROUP BY is_active");
+    get_ = prepare(sql::kGet);
+    fetch_ = prepare(sql::kFetch);
+    idp_ = prepare(sql::kIdPrice);
+    grp_ = prepare(sql::kGroupBy);
   }
   ~Lite() override {
     for (sqlite3_stmt* s : {get_, fetch_, idp_, grp_, ins_}) sqlite3_finalize(s);

@@ -9,14 +9,9 @@
 # Prints the table (the one in docs/performance.md) and writes the same figures to
 # bench/results/latest.json, to compare from run to run.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$(dirname "$0")/.."
 scripts/install-deps.sh --servers
 scripts/build.sh
-
-servers=$(scripts/test-servers.sh start)
-eval "$servers"
-trap '"$root/scripts/test-servers.sh" stop "$QUARRY_SERVERS_DIR"' EXIT
-
 mkdir -p bench/results
-"${QUARRY_BUILD_DIR:-build}/bench/quarry_bench" --json=bench/results/latest.json "$@"
+scripts/test-servers.sh with \
+  "${QUARRY_BUILD_DIR:-build}/bench/quarry_bench" --json=bench/results/latest.json "$@"

@@ -3,14 +3,8 @@
 # on loopback in temporary folders, run every test, and stop the servers.
 # Arguments go to ctest: scripts/test-all.sh -L postgres runs one backend's tests.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$(dirname "$0")/.."
 scripts/install-deps.sh --servers
 scripts/build.sh
-
-servers=$(scripts/test-servers.sh start)
-eval "$servers"
-trap '"$root/scripts/test-servers.sh" stop "$QUARRY_SERVERS_DIR"' EXIT
-
-cd "${QUARRY_BUILD_DIR:-build}"
-ctest --output-on-failure --parallel 2 "$@"
+scripts/test-servers.sh with \
+  ctest --test-dir "${QUARRY_BUILD_DIR:-build}" --output-on-failure --parallel 2 "$@"

@@ -4,6 +4,7 @@
 #
 #   eval "$(scripts/test-servers.sh start)"   # starts them, prints export lines
 #   scripts/test-servers.sh stop DIR          # stops them and removes DIR
+#   scripts/test-servers.sh with CMD ARGS...  # runs CMD with them up, then stops them
 #
 # `start` prints QUARRY_SERVERS_DIR and one QUARRY_TEST_*_URL per server that came up.
 # A server that fails to start is reported on stderr; under CI=true that is a failure
@@ -111,34 +112,47 @@ stop_all() {
   rm -rf "$dir"
 }
 
+# Prints the export lines; under CI a server that does not come up is a failure.
+start_all() {
+  local dir out server
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/quarry-servers.XXXXXX")
+  chmod 755 "$dir"  # the postgres user must reach its folder inside
+  echo "export QUARRY_SERVERS_DIR=$dir"
+  local failed=()
+  for server in postgres mariadb redis; do
+    if ! out=$("start_$server" "$dir"); then
+      failed+=("$server")
+    else
+      echo "$out"
+    fi
+  done
+  if ((${#failed[@]})); then
+    log "could not start: ${failed[*]}"
+    if in_ci; then
+      log "under CI a missing server is a failure"
+      stop_all "$dir"
+      exit 1
+    fi
+    log "their tests will be skipped"
+  fi
+}
+
 case "${1:-}" in
   start)
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/quarry-servers.XXXXXX")
-    chmod 755 "$dir"  # the postgres user must reach its folder inside
-    echo "export QUARRY_SERVERS_DIR=$dir"
-    failed=()
-    for server in postgres mariadb redis; do
-      if ! out=$("start_$server" "$dir"); then
-        failed+=("$server")
-      else
-        echo "$out"
-      fi
-    done
-    if ((${#failed[@]})); then
-      log "could not start: ${failed[*]}"
-      if in_ci; then
-        log "under CI a missing server is a failure"
-        stop_all "$dir"
-        exit 1
-      fi
-      log "their tests will be skipped"
-    fi
+    start_all
+    ;;
+  with)
+    shift
+    servers=$(start_all)
+    eval "$servers"
+    trap 'stop_all "$QUARRY_SERVERS_DIR"' EXIT
+    "$@"
     ;;
   stop)
     stop_all "${2:-${QUARRY_SERVERS_DIR:-}}"
     ;;
   *)
-    echo "usage: $0 start | stop DIR" >&2
+    echo "usage: $0 start | stop DIR | with CMD ARGS..." >&2
     exit 2
     ;;
 esac

@@ -326,6 +326,22 @@ inline void quarry_model(ModelDef<Category>& m) {
   m.ordering({"name"});
 }
 
+// ---- the seed's section 9 -------------------------------------------------------------
+
+// Students in Math with a GPA over 3.5 or in Science over 3.8, with their scholarship
+// and course count, their classroom (joined) and assignments (prefetched): two queries.
+inline QuerySet<Student> section9_students() {
+  return objects<Student>()
+      .filter(Q({{"course", "Math"}, {"gpa__gt", 3.5}}) |
+              Q({{"course", "Science"}, {"gpa__gt", 3.8}}))
+      .annotate({{"scholarship", Case({When(Q("gpa__gte", 3.8), Value(1000)),
+                                       When(Q("gpa__gte", 3.5), Value(500))},
+                                      Value(0), IntegerField())},
+                 {"course_count", Count("course")}})
+      .select_related("classroom")
+      .prefetch_related("assignments");
+}
+
 // ---- every table of the seed -------------------------------------------------------------
 
 inline void create_seed_tables(const std::string& alias = "default") {

@@ -107,16 +107,7 @@ void relations(Tour& t) {
 
   t.section("9. The complex query: Q, Case/When, Count, select_related, prefetch_related", [] {
     QueryCapture q;
-    const auto students =
-        objects<Student>()
-            .filter(Q({{"course", "Math"}, {"gpa__gt", 3.5}}) |
-                    Q({{"course", "Science"}, {"gpa__gt", 3.8}}))
-            .annotate({{"scholarship", Case({When(Q("gpa__gte", 3.8), Value(1000)),
-                                             When(Q("gpa__gte", 3.5), Value(500))},
-                                            Value(0), IntegerField())},
-                       {"course_count", Count("course")}})
-            .select_related("classroom")
-            .prefetch_related("assignments");
+    const auto students = section9_students();
     const auto text = join(students, [](const Student& s) {
       return s.name + " $" + std::to_string(*s.scholarship) + " " +
              (s.classroom.is_null() ? "-" : s.classroom->name) + " " +

@@ -121,7 +121,7 @@ std::shared_ptr<const Query> with_combination(const Query& q, int kind, const Qu
                                               bool all);
 std::shared_ptr<const Query> with_for_update(const Query& q);
 // select_related(paths); with no paths, every non-null ForeignKey, followed as far as they
-// go (Django's select_related() without arguments). An empty path list clears it.
+// go (Django's select_related() without arguments).
 std::shared_ptr<const Query> with_select_related(const Query& q, std::vector<std::string> paths,
                                                  bool all_non_null);
 std::shared_ptr<const Query> with_fetch_mode(const Query& q, FetchMode mode);

@@ -278,11 +278,6 @@ struct ValueTraits<T, std::enable_if_t<Model<T>>> {
 
 namespace detail {
 
-template <class M>
-struct is_ref : std::false_type {};
-template <class T, class K>
-struct is_ref<Ref<T, K>> : std::true_type {};
-
 struct RefAccess {
   template <class T, class K>
   static void attach(Ref<T, K>& r, std::shared_ptr<void> obj) {

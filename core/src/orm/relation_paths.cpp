@@ -17,15 +17,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// The kind of column that holds a key of m: an auto-increment key is held in a plain
-// integer column of the same width.
-FieldKind key_column_kind(const ModelMeta& m) {
-  const FieldKind k = m.pk().data_kind();
-  if (k == FieldKind::Auto) return FieldKind::Integer;
-  if (k == FieldKind::BigAuto) return FieldKind::BigInteger;
-  return k;
-}
-
 FieldSpec key_to(const ModelMeta& target) {
   RelationSpec r{.target = nullptr,
                  .target_type = target.type(),
@@ -33,9 +24,7 @@ FieldSpec key_to(const ModelMeta& target) {
                  .on_delete = OnDelete::Cascade};
   r.target_meta = &target;
   r.related_name = "+";  // no reverse name: the table is the field's, not a model's
-  FieldSpec s = FieldSpec(FieldKind::ForeignKey).db_index().relation(std::move(r));
-  if (target.pk().kind() == FieldKind::Char) s = s.max_length(target.pk().spec().max_length());
-  return s;
+  return FieldSpec(FieldKind::ForeignKey).db_index().relation(std::move(r));
 }
 
 // The model of an automatic through table: id, <model>_id, <target>_id, unique
@@ -111,14 +100,17 @@ Relation many_to_many(const Field& f) {
 
 }  // namespace
 
+FieldKind key_column_kind(const ModelMeta& m) {
+  const FieldKind k = m.pk().data_kind();
+  if (k == FieldKind::Auto) return FieldKind::Integer;
+  if (k == FieldKind::BigAuto) return FieldKind::BigInteger;
+  return k;
+}
+
 std::vector<const Field*> pointing_at(const ModelMeta& m) {
   // A Many<> member names the model at its other end: make sure it is registered.
   for (const auto& member : m.members()) member->other();
   return relation_registry().pointing_at(m);
-}
-
-bool Relation::multi() const {
-  return std::any_of(hops().begin(), hops().end(), is_multi);
 }
 
 const Through& through_of(const Field& f) {

@@ -22,8 +22,6 @@ struct Relation {
   std::array<Hop, 2> hop_list{};  // one hop, or two through a ManyToManyField's table
   std::size_t hop_count = 0;
   std::span<const Hop> hops() const { return {hop_list.data(), hop_count}; }
-  // Reaches many rows (a reverse ForeignKey, either side of a ManyToManyField).
-  bool multi() const;
 };
 
 // A ManyToManyField's through model and its two ForeignKeys: `from` points at the
@@ -46,6 +44,10 @@ Relation relation_of(const ManyMember& member);
 // included). A model is registered once anything used it (meta<T>(), a queryset,
 // create_tables); a Many<> member registers the model at its other end.
 std::vector<const Field*> pointing_at(const ModelMeta& m);
+
+// The kind of column that holds a key of m (a ForeignKey's, a through table's): an
+// auto-increment key is held in a plain integer column of the same width.
+FieldKind key_column_kind(const ModelMeta& m);
 
 // The name a relation goes by from its target's side.
 std::string related_query_name(const Field& relation);

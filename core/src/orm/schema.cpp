@@ -13,15 +13,10 @@ namespace quarry {
 namespace {
 
 std::string column_type(const Field& f, const Dialect& d) {
-  if (f.is_foreign_key()) {
-    // The type of the key it holds; an auto-incrementing key's plain integer type.
-    const Field& pk = f.target().pk();
-    if (pk.kind() == FieldKind::Auto) return std::string(d.text("type.IntegerField"));
-    if (pk.kind() == FieldKind::BigAuto) return std::string(d.text("type.BigIntegerField"));
-    return column_type(pk, d);
-  }
-  const FieldSpec& s = f.spec();
-  return d.render("type." + std::string(kind_name(f.kind())),
+  // A ForeignKey's column is of the kind of key it holds, sized as the key is.
+  const FieldKind kind = f.is_foreign_key() ? detail::key_column_kind(f.target()) : f.kind();
+  const FieldSpec& s = f.is_foreign_key() ? f.target().pk().spec() : f.spec();
+  return d.render("type." + std::string(kind_name(kind)),
                   {{"max_length", std::to_string(s.max_length())},
                    {"max_digits", std::to_string(s.max_digits())},
                    {"decimal_places", std::to_string(s.decimal_places())}});

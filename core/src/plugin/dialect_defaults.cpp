@@ -51,7 +51,6 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         // carried out by quarry, as in Django.
         {"ddl.foreign_key",
          "CONSTRAINT {name} FOREIGN KEY ({column}) REFERENCES {table} ({target})"},
-        {"ddl.add_constraint", "ALTER TABLE {table} ADD {constraint}"},
         // EXPLAIN: the prefix for a plain plan.
         {"explain", "EXPLAIN"},
         // INSERT of rows ({rows}: "(?, ?), (?, ?)"); with conflicts ignored, as
