@@ -72,6 +72,51 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("func.ConcatPair", "CONCAT_WS('', {a}, {b})");  // NULL counts as '', as in Django
   d->set("func.Now", "CURRENT_TIMESTAMP(6)");
   d->set("func.Random", "RAND()");
+  // Date parts and truncation; weeks by ISO 8601 (mode 3), starting on Monday.
+  d->set("transform.week", "WEEK({lhs}, 3)");
+  d->set("transform.iso_year", "TRUNCATE(YEARWEEK({lhs}, 3) / 100, 0)");
+  d->set("transform.iso_week_day", "(WEEKDAY({lhs}) + 1)");
+  auto trunc = [&](const char* part, const char* format) {
+    d->set(std::string("trunc.") + part,
+           std::string("CAST(DATE_FORMAT({lhs}, '") + format + "') AS DATETIME(6))");
+  };
+  trunc("year", "%Y-01-01 00:00:00");
+  trunc("month", "%Y-%m-01 00:00:00");
+  trunc("day", "%Y-%m-%d 00:00:00");
+  trunc("hour", "%Y-%m-%d %H:00:00");
+  trunc("minute", "%Y-%m-%d %H:%i:00");
+  trunc("second", "%Y-%m-%d %H:%i:%s");
+  d->set("trunc.quarter",
+         "CAST(CONCAT(YEAR({lhs}), '-', LPAD((QUARTER({lhs}) - 1) * 3 + 1, 2, '0'), "
+         "'-01 00:00:00') AS DATETIME(6))");
+  d->set("trunc.week",
+         "CAST(DATE_FORMAT(DATE_SUB({lhs}, INTERVAL WEEKDAY({lhs}) DAY), '%Y-%m-%d 00:00:00') "
+         "AS DATETIME(6))");
+  // MariaDB takes no parameter for LAG/LEAD's offset, nor a default value at all.
+  d->set("int_arg", "{literal}");
+  if (maria) {
+    d->set("func.LagDefault", "");
+    d->set("func.LeadDefault", "");
+  }
+  // CAST takes its own type names.
+  for (const char* k : {"AutoField", "BigAutoField", "SmallIntegerField", "IntegerField",
+                        "BigIntegerField", "BooleanField"}) {
+    d->set(std::string("cast.") + k, "signed integer");
+  }
+  d->set("cast.FloatField", "double");
+  d->set("cast.DecimalField", "decimal({max_digits}, {decimal_places})");
+  d->set("cast.CharField", "char({max_length})");
+  d->set("cast.TextField", "char");
+  d->set("cast.TimeField", "time(6)");
+  d->set("cast.DateTimeField", "datetime(6)");
+  d->set("cast.BinaryField", "binary");
+  d->set("cast.UUIDField", has_native_uuid(version_text) ? "uuid" : "char(32)");
+  d->set("cast.JSONField", maria ? "char" : "json");
+  // EXPLAIN FORMAT=JSON; MariaDB's ANALYZE is a statement of its own, MySQL's is
+  // EXPLAIN ANALYZE (TREE format only).
+  d->set("explain.formats", maria ? "JSON" : "TRADITIONAL,JSON,TREE");
+  d->set("explain.options", at_least({10, 1}, {8, 0, 18}) ? "ANALYZE" : "");
+  if (maria) d->set("explain.analyze", "ANALYZE {items}");
   d->set("literal.escape_backslash", "1");  // unless NO_BACKSLASH_ESCAPES, which we do not set
   d->set(
       "introspect.indexes",

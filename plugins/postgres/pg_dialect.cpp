@@ -27,6 +27,21 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   }
   d->set("transform.second", "EXTRACT(SECOND FROM DATE_TRUNC('second', {lhs}))");
   d->set("func.Now", "STATEMENT_TIMESTAMP()");  // differs from statement to statement
+  // A bound integer is a bigint, which SUBSTR, NTILE, LAG ... do not take.
+  d->set("int_arg", "CAST({value} AS integer)");
+  // ROUND(x, places) exists for numeric only.
+  d->set("func.RoundPlaces", "ROUND(CAST({arg} AS numeric), {places})");
+
+  std::string options = "ANALYZE,VERBOSE,COSTS,BUFFERS,SUMMARY";
+  if (v >= sdk::ServerVersion{12}) options += ",SETTINGS";
+  if (v >= sdk::ServerVersion{13}) options += ",WAL";
+  if (v >= sdk::ServerVersion{16}) options += ",GENERIC_PLAN";
+  d->set("explain.formats", "TEXT,XML,JSON,YAML");
+  d->set("explain.options", options);
+  d->set("explain.option", "{name} {value}");
+  d->set("explain.format", "FORMAT {format}");
+  d->set("explain.separator", ", ");
+  d->set("explain.with", "EXPLAIN ({items})");
 
   // Parameters are bound on the server, which cannot always infer their type (a
   // parameter alone in a CASE or a select list is taken as text): say it.

@@ -51,6 +51,35 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("transform.minute", "CAST(strftime('%M', {lhs}) AS INTEGER)");
   d->set("transform.second", "CAST(strftime('%S', {lhs}) AS INTEGER)");
   d->set("transform.date", "date({lhs})");
+  d->set("transform.quarter", "((CAST(strftime('%m', {lhs}) AS INTEGER) + 2) / 3)");
+  // ISO 8601 weeks belong to the year of their Thursday.
+  d->set("transform.week",
+         "((CAST(strftime('%j', date({lhs}, '-3 days', 'weekday 4')) AS INTEGER) - 1) / 7 + 1)");
+  d->set("transform.iso_year",
+         "CAST(strftime('%Y', date({lhs}, '-3 days', 'weekday 4')) AS INTEGER)");
+  d->set("transform.iso_week_day", "((CAST(strftime('%w', {lhs}) AS INTEGER) + 6) % 7 + 1)");
+  auto trunc = [&](const char* part, const char* format) {
+    d->set(std::string("trunc.") + part, std::string("strftime('") + format + "', {lhs})");
+  };
+  trunc("year", "%Y-01-01 00:00:00");
+  trunc("month", "%Y-%m-01 00:00:00");
+  trunc("day", "%Y-%m-%d 00:00:00");
+  trunc("hour", "%Y-%m-%d %H:00:00");
+  trunc("minute", "%Y-%m-%d %H:%M:00");
+  trunc("second", "%Y-%m-%d %H:%M:%S");
+  d->set("trunc.quarter",
+         "(strftime('%Y-', {lhs}) || printf('%02d', (CAST(strftime('%m', {lhs}) AS INTEGER) - 1) "
+         "/ 3 * 3 + 1) || '-01 00:00:00')");
+  d->set("trunc.week",
+         "strftime('%Y-%m-%d 00:00:00', {lhs}, '-' || ((CAST(strftime('%w', {lhs}) AS INTEGER) "
+         "+ 6) % 7) || ' days')");
+  // Decimals are bound as text, to keep every digit; in an expression (COALESCE(SUM(x),
+  // ?)) they must be numbers again, or they sort and compare as text.
+  d->set("decimal_value", "CAST({value} AS NUMERIC)");
+  // Dates and times are ISO text: a cast to "datetime" would make them numbers.
+  d->set("cast.DateField", "text");
+  d->set("cast.TimeField", "text");
+  d->set("cast.DateTimeField", "text");
   d->set("func.ConcatPair", "(COALESCE({a}, '') || COALESCE({b}, ''))");
   d->set("func.Greatest", "MAX({args})");
   d->set("func.Least", "MIN({args})");

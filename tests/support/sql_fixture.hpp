@@ -20,6 +20,7 @@ databases:
   pg: {engine: postgres, server_version: "15.4"}
   my: {engine: mysql, server_version: "10.11.6-MariaDB"}
   lite: {engine: sqlite, name: ":memory:", server_version: "3.40.1"}
+  old_maria: {engine: mysql, server_version: "10.1.48-MariaDB"}
 )"));
   }
   template <class QS>

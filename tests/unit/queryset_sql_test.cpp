@@ -281,11 +281,9 @@ TEST_F(Sql, SetOperations) {
 TEST_F(Sql, SubqueriesForIn) {
   const auto qs = objects<Order>().order_by({}).filter(
       "id__in", objects<Order>().filter("status", "paid").order_by({"-amount"}).limit(3));
-  EXPECT_EQ(
-      where(qs, "pg"),
-      "WHERE \"shop_order\".\"id\" IN (SELECT \"shop_order\".\"id\" FROM \"shop_order\" WHERE "
-      "\"shop_order\".\"status\" = $1::text ORDER BY \"shop_order\".\"amount\" DESC LIMIT "
-      "$2::bigint)");
+  EXPECT_EQ(where(qs, "pg"),
+            "WHERE \"shop_order\".\"id\" IN (SELECT \"U0\".\"id\" FROM \"shop_order\" \"U0\" WHERE "
+            "\"U0\".\"status\" = $1::text ORDER BY \"U0\".\"amount\" DESC LIMIT $2::bigint)");
 }
 
 TEST_F(Sql, OnlyAndDefer) {

@@ -6,6 +6,10 @@
 //         When("gpa__gte", 3.5, Value(500))}, Value(0))
 //   Count("id"), Sum("amount"), Avg("gpa", {.distinct = true})
 //   F("created_at").desc({.nulls_last = true})
+//   Window(Rank(), {.partition_by = {"course"}, .order_by = {"-gpa"}})
+//   Extract("created_at", "year"), Trunc("created_at", "month"), Cast("gpa", IntegerField())
+//
+// Subquery(), Exists() and OuterRef() take querysets, so they live in quarry/queryset.hpp.
 //
 // An Expr is an immutable handle on a tree that the SQL compiler walks; any value a
 // quarry::Value can hold converts to a literal Expr, which the compiler always sends as
@@ -74,6 +78,8 @@ class Expr {
   friend Expr operator/(const Expr& a, const Expr& b) { return binary('/', a, b); }
   friend Expr operator%(const Expr& a, const Expr& b) { return binary('%', a, b); }
   Expr operator-() const;
+  // NOT of a boolean expression: ~Exists(orders).
+  Expr operator~() const;
 
  private:
   static std::shared_ptr<const detail::ExprNode> literal(Value v);
@@ -115,12 +121,39 @@ class OrderSpec {
 
 // A reference to a field (or annotation), possibly across relations: F("customer__name").
 Expr F(std::string path);
+// Inside a Subquery() or Exists(): a field of the query the subquery is used in;
+// OuterRef(OuterRef("pk")) reaches one query further out.
+Expr OuterRef(std::string path);
+inline Expr OuterRef(const char* path) {
+  return OuterRef(std::string(path));
+}
+Expr OuterRef(const Expr& outer_ref);
+
+// An argument of a function, as Django reads one: a string names a field ("course" is
+// F("course")), an expression is itself, any other value is a literal (Value(...)).
+class Operand {
+ public:
+  Operand(const char* field);            // NOLINT(google-explicit-constructor)
+  Operand(std::string field);            // NOLINT(google-explicit-constructor)
+  Operand(Expr e) : e_(std::move(e)) {}  // NOLINT(google-explicit-constructor)
+  template <class V>
+  requires(std::constructible_from<Value, V&&> && !std::is_convertible_v<V&&, std::string_view> &&
+           !std::is_same_v<std::remove_cvref_t<V>, Expr>)
+      Operand(V&& v)  // NOLINT(google-explicit-constructor)
+      : e_(Value(std::forward<V>(v))) {}
+  const Expr& expr() const { return e_; }
+
+ private:
+  Expr e_;
+};
 
 // A condition: a lookup ("gpa__gt" with a value), or Qs combined with & | ~.
 class Q {
  public:
   Q();  // matches everything
   Q(std::string lookup, Expr rhs);
+  // A boolean expression as a condition: Q(Exists(orders)), Q(~Exists(orders)).
+  explicit Q(const Expr& condition);
   // Django's filter(a=1, b=2): every pair must hold.
   Q(std::initializer_list<std::pair<std::string, Expr>> lookups);
   explicit Q(std::shared_ptr<const detail::QNode> node) : node_(std::move(node)) {}
@@ -163,6 +196,10 @@ struct AggregateOptions {
   bool distinct = false;
   // Only rows matching this condition are aggregated (FILTER (WHERE ...) or CASE).
   std::optional<Q> filter{};
+  // What an aggregate over no rows gives instead of NULL (Django's default=): COALESCE.
+  std::optional<Expr> default_value{};
+  // StdDev and Variance: of a sample (n - 1) rather than of the whole population.
+  bool sample = false;
 };
 
 // Aggregates take a field path ("amount", "order__amount") or an expression. The name
@@ -180,6 +217,8 @@ QUARRY_AGGREGATE(Sum)
 QUARRY_AGGREGATE(Avg)
 QUARRY_AGGREGATE(Max)
 QUARRY_AGGREGATE(Min)
+QUARRY_AGGREGATE(StdDev)
+QUARRY_AGGREGATE(Variance)
 #undef QUARRY_AGGREGATE
 // COUNT(*).
 Expr CountAll(AggregateOptions options = {});
@@ -196,11 +235,71 @@ Expr CountAll(AggregateOptions options = {});
 QUARRY_UNARY_FUNCTION(Lower)
 QUARRY_UNARY_FUNCTION(Upper)
 QUARRY_UNARY_FUNCTION(Length)
+QUARRY_UNARY_FUNCTION(Abs)
 #undef QUARRY_UNARY_FUNCTION
-Expr Coalesce(std::vector<Expr> args);
-Expr Concat(std::vector<Expr> args);
-Expr Greatest(std::vector<Expr> args);
-Expr Least(std::vector<Expr> args);
+Expr Coalesce(std::vector<Operand> args);
+// Text joined; NULL counts as '' on every backend, as in Django. As in Django, a string
+// names a field: literal text is Value(" ").
+Expr Concat(std::vector<Operand> args);
+Expr Greatest(std::vector<Operand> args);
+Expr Least(std::vector<Operand> args);
 Expr Now();
+// The part of the text from position `pos` (from 1), `length` characters or to the end.
+Expr Substr(Operand text, int64_t pos, std::optional<int64_t> length = std::nullopt);
+// Rounded to `places` decimal places (half away from zero, or as the backend rounds).
+Expr Round(Operand number, int64_t places = 0);
+// The value converted to a field's type: Cast("gpa", IntegerField()),
+// Cast("name", CharField(255)).
+Expr Cast(Operand value, FieldSpec to);
+
+// Date and time parts (Django's Extract): year, iso_year, quarter, month, day, week (ISO
+// 8601), week_day (1 = Sunday .. 7), iso_week_day (1 = Monday .. 7), hour, minute,
+// second. The part is checked when the expression is made: ValueError lists these.
+Expr Extract(Operand datetime, std::string_view part);
+// A date or datetime truncated to the start of its year, quarter, month, week (Monday),
+// day, hour, minute or second (Django's Trunc); a date stays a date.
+Expr Trunc(Operand datetime, std::string_view to);
+
+// ---- window functions -----------------------------------------------------------------
+
+// A frame's bound, as Django's RowRange/ValueRange take them: nullopt is UNBOUNDED
+// (PRECEDING at the start, FOLLOWING at the end), 0 the CURRENT ROW, -n n PRECEDING and
+// n n FOLLOWING.
+struct Frame {
+  bool rows = true;  // ROWS; false: RANGE
+  std::optional<int64_t> start;
+  std::optional<int64_t> end;
+};
+inline Frame RowRange(std::optional<int64_t> start, std::optional<int64_t> end) {
+  return Frame{true, start, end};
+}
+inline Frame ValueRange(std::optional<int64_t> start, std::optional<int64_t> end) {
+  return Frame{false, start, end};
+}
+
+struct WindowOptions {
+  std::vector<Operand> partition_by{};
+  std::vector<OrderSpec> order_by{};
+  std::optional<Frame> frame{};
+};
+
+// expression OVER (PARTITION BY ... ORDER BY ... frame): a ranking function below, or
+// any aggregate (a running total is Window(Sum("amount"), {.order_by = {"created_at"}})).
+// Servers without window functions raise NotSupportedError naming the feature.
+Expr Window(Expr expression, WindowOptions options = {});
+
+// The window functions; each only inside Window().
+Expr Rank();
+Expr DenseRank();
+Expr RowNumber();
+Expr PercentRank();
+Expr CumeDist();
+Expr Ntile(int64_t buckets);
+// The value `offset` rows before (Lag) or after (Lead) this one, or `default_value`.
+Expr Lag(Operand value, int64_t offset = 1, std::optional<Expr> default_value = std::nullopt);
+Expr Lead(Operand value, int64_t offset = 1, std::optional<Expr> default_value = std::nullopt);
+Expr FirstValue(Operand value);
+Expr LastValue(Operand value);
+Expr NthValue(Operand value, int64_t nth = 1);
 
 }  // namespace quarry

@@ -81,6 +81,18 @@ struct CompiledSql {
 
 using Kwargs = std::initializer_list<std::pair<std::string, Expr>>;
 
+// explain()'s options, as Django's explain(format=None, **options). The format and the
+// option names are the backend's own, checked against its list before anything runs:
+//   PostgreSQL  format TEXT, XML, JSON, YAML; options ANALYZE, VERBOSE, COSTS, SETTINGS,
+//               BUFFERS, WAL, SUMMARY (each true or false)
+//   MariaDB     format JSON; option ANALYZE (runs the query: ANALYZE FORMAT=JSON SELECT ...)
+//   MySQL       format TRADITIONAL, JSON, TREE; option ANALYZE (8.0.18+)
+//   SQLite      EXPLAIN QUERY PLAN, neither format nor options
+struct ExplainOptions {
+  std::string format{};
+  std::vector<std::pair<std::string, bool>> options{};
+};
+
 // Django's Prefetch: prefetch_related() of one lookup with a queryset of one's own (its
 // filters and ordering apply to the related rows), and optionally into another Many<>
 // member (to_attr: one declared with m.reverse() for the same relation).
@@ -137,6 +149,9 @@ const std::string& alias_of(const Query& q);
 bool is_none(const Query& q);
 bool has_annotations(const Query& q);
 Expr subquery(std::shared_ptr<const Query> q);
+Expr exists_subquery(std::shared_ptr<const Query> q);
+// EXPLAIN of the query's SELECT, with the backend's options (checked against its list).
+std::string explain(const Query& q, const ExplainOptions& options);
 
 // A running SELECT on the query's alias (the thread's atomic block's connection, or a
 // pooled one), read row by row. Its rows are read to the end, or the cursor dropped,
@@ -319,7 +334,10 @@ class BasicQuerySet {
     return filter(Q(std::move(lookup), std::move(value)));
   }
   Derived filter(Kwargs lookups) const { return filter(Q(lookups)); }
+  // A boolean expression as the condition: filter(Exists(orders)), filter(~Exists(...)).
+  Derived filter(const Expr& condition) const { return filter(Q(condition)); }
   Derived exclude(const Q& cond) const { return make(detail::with_filter(*q_, cond, true)); }
+  Derived exclude(const Expr& condition) const { return exclude(Q(condition)); }
   Derived exclude(std::string lookup, Expr value) const {
     return exclude(Q(std::move(lookup), std::move(value)));
   }
@@ -460,6 +478,12 @@ class BasicQuerySet {
   }
   // The SQL this queryset runs, with its parameters, for its alias's backend.
   CompiledSql sql() const { return detail::sql_of(*q_); }
+  // The backend's plan for this queryset (Django's explain()): its rows, one per line,
+  // columns separated by spaces.
+  //   qs.explain({.format = "JSON", .options = {{"ANALYZE", true}}})
+  std::string explain(const ExplainOptions& options = {}) const {
+    return detail::explain(*q_, options);
+  }
 
   // This queryset with its rows already known (what a prefetch read): no query runs
   // until a chained call asks for other rows.
@@ -681,11 +705,39 @@ class QuerySet
   }
 };
 
+// A queryset as a value in another query (Django's Subquery): one column (values() of
+// one field, or the primary keys of a queryset of objects), usually sliced to one row
+// and tied to the query around it by OuterRef():
+//   objects<Customer>().annotate("latest", Subquery(objects<Order>()
+//       .filter("customer", OuterRef("pk")).order_by({"-created_at"}).values({"amount"})
+//       .limit(1)))
+template <class QS>
+requires requires(const QS& qs) {
+  qs.query_ptr();
+}
+Expr Subquery(const QS& queryset) {
+  return detail::subquery(queryset.query_ptr());
+}
+// Whether the queryset has any row (Django's Exists): in annotate(), filter() and, as
+// ~Exists(...), negated.
+template <class QS>
+requires requires(const QS& qs) {
+  qs.query_ptr();
+}
+Expr Exists(const QS& queryset) {
+  return detail::exists_subquery(queryset.query_ptr());
+}
+
 // values(): Records.
 template <class T>
 class ValuesQuerySet : public BasicQuerySet<T, ValuesQuerySet<T>, Record> {
  public:
   using BasicQuerySet<T, ValuesQuerySet<T>, Record>::BasicQuerySet;
+  // values("customer").annotate("avg", Avg("amount")).values({"avg"}): other columns,
+  // still grouped by the first values().
+  ValuesQuerySet<T> values(std::vector<std::string> names = {}) const {
+    return ValuesQuerySet<T>(detail::with_values(*this->q_, std::move(names)));
+  }
   static void read_row(const detail::Cursor& c, Record& out) { out = c.record(); }
 };
 

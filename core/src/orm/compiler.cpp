@@ -31,8 +31,9 @@ std::string_view lookup_key(std::string_view l) {
 
 std::string_view transform_key(std::string_view t) {
   static constexpr std::string_view kKeys[] = {
-      "transform.year", "transform.month",  "transform.day",    "transform.week_day",
-      "transform.hour", "transform.minute", "transform.second", "transform.date"};
+      "transform.year",    "transform.month",  "transform.day",      "transform.week_day",
+      "transform.hour",    "transform.minute", "transform.second",   "transform.date",
+      "transform.quarter", "transform.week",   "transform.iso_year", "transform.iso_week_day"};
   for (std::string_view k : kKeys) {
     if (k.substr(10) == t) return k;
   }
@@ -91,17 +92,6 @@ Value prepared(const Value& v, std::optional<FieldKind> kind, std::string_view w
   } catch (const ValueError& e) {
     throw ValueError(std::string(what) + ": " + e.message());
   }
-}
-
-OrderBy order_from_text(std::string_view text) {
-  if (text == "?") {
-    auto n = std::make_shared<ExprNode>(ExprNode::Kind::Func);
-    n->func = "Random";
-    return OrderBy{Expr(std::move(n))};
-  }
-  const bool desc = !text.empty() && text[0] == '-';
-  if (desc) text.remove_prefix(1);
-  return OrderBy{F(std::string(text)), desc};
 }
 
 // Writes a template, calling slot(name) to write each {slot} where it stands. SQL and
@@ -263,20 +253,27 @@ std::optional<FieldKind> Compiler::reference(const Resolved& r, std::size_t n) {
 }
 
 std::optional<FieldKind> Compiler::kind_of(const Resolved& r) {
-  std::optional<FieldKind> base;
-  if (r.field) {
-    base = r.field->data_kind();
-  } else {
-    SqlWriter scratch(d_);  // an annotation's kind is known once it is compiled
-    base = Compiler(q_, scratch, table_).expr(r.annotation->node());
-  }
+  const std::optional<FieldKind> base =
+      r.field ? std::optional(r.field->data_kind()) : kind_of(r.annotation->node());
   return transformed_kind(base, r.transforms());
+}
+
+std::optional<FieldKind> Compiler::kind_of(const ExprNode& e) {
+  SqlWriter scratch(d_);  // an expression's kind is known once it is compiled
+  Compiler c(q_, scratch, table_);
+  c.outer_ = outer_;
+  c.enclosing_ = enclosing_;
+  c.depth_ = depth_;
+  c.in_window_ = in_window_;
+  c.annotations_as_columns_ = annotations_as_columns_;
+  c.annotation_kinds_ = annotation_kinds_;
+  return c.expr(e);
 }
 
 std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
   switch (e.kind) {
     case ExprNode::Kind::Literal:
-      w_.value(e.value);
+      literal(e.value);
       return kind_of_value(e.value);
     case ExprNode::Kind::List:
       throw ProgrammingError("a list of values can only be the right side of an 'in' lookup");
@@ -303,7 +300,7 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       std::optional<FieldKind> seen;
       auto branch = [&](const ExprNode& v) {
         if (out && v.kind == ExprNode::Kind::Literal) {
-          w_.value(prepared(v.value, out, "Case"));
+          literal(prepared(v.value, out, "Case"));
         } else {
           const auto k = expr(v);
           if (!seen) seen = k;
@@ -331,13 +328,53 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
     case ExprNode::Kind::Subquery: {
       w_.add('(');
       Compiled inner;
-      Compiler(*e.query, w_, e.query->model->table()).select(inner);
+      subquery(*e.query).select(inner);
       w_.add(')');
+      if (inner.fields.size() + inner.extras.size() != 1) {
+        throw ProgrammingError("a subquery used as a value must select one column: values({name})");
+      }
       if (inner.fields.size() == 1) return inner.fields[0]->data_kind();
-      return inner.extras.size() == 1 ? inner.extras[0].kind : std::nullopt;
+      return inner.extras[0].kind;
     }
+    case ExprNode::Kind::Exists: {
+      w_.add("EXISTS (SELECT 1 AS ");
+      w_.quoted("a");
+      Compiler inner = subquery(*e.query);
+      inner.from_where();
+      Query one(*e.query->model);
+      one.high = 1;
+      Compiler(one, w_, "").limit_clause();
+      w_.add(')');
+      return FieldKind::Boolean;
+    }
+    case ExprNode::Kind::OuterRef:
+      return enclosing().expr(*e.args[0]);
+    case ExprNode::Kind::Not:
+      w_.add("NOT (");
+      expr(*e.args[0]);
+      w_.add(')');
+      return FieldKind::Boolean;
+    case ExprNode::Kind::Window:
+      return window(e);
   }
   return std::nullopt;
+}
+
+Compiler Compiler::subquery(const Query& sub) {
+  Compiler inner(sub, w_, "U" + std::to_string(depth_));
+  inner.enclosing_ = this;
+  inner.depth_ = depth_ + 1;
+  return inner;
+}
+
+Compiler& Compiler::enclosing() {
+  Compiler* c = this;
+  while (c->outer_) c = c->outer_;  // a relation's EXISTS is part of the same query
+  if (!c->enclosing_) {
+    throw ProgrammingError(
+        "OuterRef() is only valid inside a Subquery() or Exists() used in another query");
+  }
+  return *c->enclosing_;
 }
 
 std::optional<FieldKind> Compiler::aggregate(const ExprNode& e) {
@@ -371,18 +408,28 @@ std::optional<FieldKind> Compiler::aggregate(const ExprNode& e) {
   if (e.func == "COUNT") return FieldKind::BigInteger;
   if (e.func == "AVG")
     return arg_kind == FieldKind::Decimal ? FieldKind::Decimal : FieldKind::Float;
+  if (e.func.starts_with("STDDEV") || e.func.starts_with("VAR")) return FieldKind::Float;
   if (e.func == "SUM" && is_integer(arg_kind)) return FieldKind::BigInteger;
   return arg_kind;
 }
 
 std::optional<FieldKind> Compiler::function(const ExprNode& e) {
-  std::optional<FieldKind> first;
   if (e.func == "Concat") {
-    if (e.args.size() < 2) throw ProgrammingError("Concat needs at least two arguments");
     concat(e, 0);  // pairwise from the left: CONCAT(a, CONCAT(b, c)), as Django's ConcatPair
     return FieldKind::Text;
   }
-  render(w_, d_.text("func." + e.func), [&](std::string_view slot) {
+  if (e.func == "Extract" || e.func == "Trunc") return date_part(e);
+  if (e.window_only && !in_window_) {
+    throw ProgrammingError(e.func + " is a window function: use it inside Window()");
+  }
+  std::optional<FieldKind> first;
+  const std::string key = "func." + e.func;
+  const std::string_view tmpl = d_.text(key);
+  if (tmpl.empty()) {
+    throw NotSupportedError(e.func + " is not supported by " + d_.engine_name() + " " +
+                            d_.server_version());
+  }
+  render(w_, tmpl, [&](std::string_view slot) {
     if (slot == "args") {
       for (std::size_t i = 0; i < e.args.size(); ++i) {
         if (i) w_.add(", ");
@@ -391,15 +438,156 @@ std::optional<FieldKind> Compiler::function(const ExprNode& e) {
       }
     } else if (slot == "arg" && !e.args.empty()) {
       first = expr(*e.args[0]);
+    } else if (slot == "default" && e.args.size() > 1) {
+      expr(*e.args[1]);
+    } else if ((slot == "n" || slot == "pos" || slot == "places" || slot == "offset") &&
+               !e.ints.empty()) {
+      int_arg(e.ints[0]);
+    } else if (slot == "length" && e.ints.size() > 1) {
+      int_arg(e.ints[1]);
+    } else if (slot == "type" && e.cast) {
+      const FieldSpec& to = *e.cast;
+      const std::string kind(kind_name(to.kind()));
+      std::string_view tmpl = d_.text("cast." + kind);
+      if (tmpl.empty()) tmpl = d_.text("type." + kind);
+      w_.add(Dialect::render_text(tmpl, {{"max_length", std::to_string(to.max_length())},
+                                         {"max_digits", std::to_string(to.max_digits())},
+                                         {"decimal_places", std::to_string(to.decimal_places())}}));
     } else {
       unknown_slot(slot);
     }
   });
-  if (e.func == "Lower" || e.func == "Upper") return FieldKind::Text;
+  if (e.output) return e.output->kind;
+  if (e.func == "Lower" || e.func == "Upper" || e.func.starts_with("Substr")) {
+    return FieldKind::Text;
+  }
   if (e.func == "Length") return FieldKind::Integer;
   if (e.func == "Now") return FieldKind::DateTime;
-  if (e.func == "Random") return FieldKind::Float;
+  if (e.func == "Random" || e.func == "PercentRank" || e.func == "CumeDist") {
+    return FieldKind::Float;
+  }
+  if (e.func == "Rank" || e.func == "DenseRank" || e.func == "RowNumber" || e.func == "Ntile") {
+    return FieldKind::BigInteger;
+  }
   return first;
+}
+
+void Compiler::int_arg(int64_t n) {
+  render(w_, d_.text("int_arg"), [&](std::string_view slot) {
+    if (slot == "value") {
+      w_.value(Value(n));
+    } else if (slot == "literal") {
+      w_.add(std::to_string(n));  // a C++ integer: digits, nothing else
+    } else {
+      unknown_slot(slot);
+    }
+  });
+}
+
+void Compiler::literal(const Value& v) {
+  if (v.type() != ValueType::Decimal) {
+    w_.value(v);
+    return;
+  }
+  render(w_, d_.text("decimal_value"), [&](std::string_view slot) {
+    if (slot != "value") unknown_slot(slot);
+    w_.value(v);
+  });
+}
+
+// Extract(x, part) is the lookup transform of that name; Trunc(x, part) the backend's
+// truncation, which gives a datetime: a date's is made a date again.
+std::optional<FieldKind> Compiler::date_part(const ExprNode& e) {
+  const std::optional<FieldKind> in = kind_of(*e.args[0]);
+  const std::string_view part = e.part;
+  const bool time_part = part == "hour" || part == "minute" || part == "second";
+  const char* what = e.func == "Extract" ? "extract" : "truncate";
+  if (in && *in != FieldKind::DateTime && *in != FieldKind::Date &&
+      !(*in == FieldKind::Time && time_part && e.func == "Extract")) {
+    throw ValueError(std::string("Cannot ") + what + " '" + std::string(part) + "' from a " +
+                     std::string(kind_name(*in)));
+  }
+  if (in == FieldKind::Date && time_part) {
+    throw ValueError(std::string("Cannot ") + what + " the time part '" + std::string(part) +
+                     "' from a DateField");
+  }
+  const std::string key = (e.func == "Extract" ? "transform." : "trunc.") + std::string(part);
+  auto write = [&] {
+    render(w_, d_.text(key), [&](std::string_view slot) {
+      if (slot != "lhs") unknown_slot(slot);
+      expr(*e.args[0]);
+    });
+  };
+  if (e.func == "Extract") {
+    write();
+    return FieldKind::Integer;
+  }
+  if (in != FieldKind::Date) {
+    write();
+    return FieldKind::DateTime;
+  }
+  render(w_, d_.text("transform.date"), [&](std::string_view slot) {
+    if (slot != "lhs") unknown_slot(slot);
+    write();
+  });
+  return FieldKind::Date;
+}
+
+std::optional<FieldKind> Compiler::window(const ExprNode& e) {
+  if (!d_.features().has("supports_over_clause")) {
+    throw NotSupportedError("window functions (OVER) are not supported by " + d_.engine_name() +
+                            " " + d_.server_version());
+  }
+  const WindowNode& win = *e.window;
+  const bool was = in_window_;
+  in_window_ = true;
+  const auto k = expr(*e.args[0]);
+  in_window_ = was;
+  w_.add(" OVER (");
+  bool space = false;
+  if (!win.partition_by.empty()) {
+    w_.add("PARTITION BY ");
+    for (std::size_t i = 0; i < win.partition_by.size(); ++i) {
+      if (i) w_.add(", ");
+      expr(*win.partition_by[i]);
+    }
+    space = true;
+  }
+  if (!win.order_by.empty()) {
+    w_.add(space ? " ORDER BY " : "ORDER BY ");
+    for (std::size_t i = 0; i < win.order_by.size(); ++i) {
+      if (i) w_.add(", ");
+      order_item(win.order_by[i], false, /*by_alias=*/false);  // no alias is known in OVER
+    }
+    space = true;
+  }
+  if (win.frame) {
+    const Frame& f = *win.frame;
+    const bool fixed = (f.start && *f.start != 0) || (f.end && *f.end != 0);
+    if (!f.rows && fixed && !d_.features().has("supports_frame_range_fixed_distance")) {
+      throw NotSupportedError("RANGE frames with a fixed distance are not supported by " +
+                              d_.engine_name() + " " + d_.server_version());
+    }
+    w_.add(space ? (f.rows ? " ROWS BETWEEN " : " RANGE BETWEEN ")
+                 : (f.rows ? "ROWS BETWEEN " : "RANGE BETWEEN "));
+    frame_bound(f.start, true);
+    w_.add(" AND ");
+    frame_bound(f.end, false);
+  }
+  w_.add(')');
+  return k;
+}
+
+// Frame offsets are C++ integers, written as digits (no backend takes a parameter there).
+void Compiler::frame_bound(std::optional<int64_t> n, bool start) {
+  if (!n) {
+    w_.add(start ? "UNBOUNDED PRECEDING" : "UNBOUNDED FOLLOWING");
+  } else if (*n == 0) {
+    w_.add("CURRENT ROW");
+  } else {
+    w_.add(std::to_string(*n < 0 ? -*n : *n));
+    w_.add(*n < 0 ? " PRECEDING" : " FOLLOWING");
+  }
 }
 
 void Compiler::concat(const ExprNode& e, std::size_t i) {
@@ -425,7 +613,9 @@ void Compiler::condition(const QNode& n) {
     negated_ = !negated_;
     w_.add("NOT (");
   }
-  if (n.kind == QNode::Kind::Leaf) {
+  if (n.kind == QNode::Kind::Leaf && n.lookup.empty()) {
+    root().expr(*n.rhs);  // a boolean expression: Q(Exists(...))
+  } else if (n.kind == QNode::Kind::Leaf) {
     Resolved r = resolve_lookup(q_, n.lookup);
     const std::size_t at = first_multi(r);
     if (at == kNone) {
@@ -443,7 +633,7 @@ void Compiler::condition(const QNode& n) {
     if (n.kind == QNode::Kind::And) {
       for (std::size_t i = 0; i < n.children.size(); ++i) {
         const QNode& c = *n.children[i];
-        if (c.kind != QNode::Kind::Leaf || c.negated) continue;
+        if (c.kind != QNode::Kind::Leaf || c.negated || c.lookup.empty()) continue;
         Resolved r = resolve_lookup(q_, c.lookup);
         const std::size_t at = first_multi(r);
         if (at == kNone) continue;
@@ -564,7 +754,7 @@ void Compiler::lookup(const QNode& leaf, const Resolved& r, bool negated) {
         }
       } else if (rhs.kind == ExprNode::Kind::Subquery) {
         Compiled ignored;
-        Compiler(*rhs.query, w_, rhs.query->model->table()).select(ignored);
+        root().subquery(*rhs.query).select(ignored);
       } else {
         throw ProgrammingError("'" + leaf.lookup + "' needs a list of values or a queryset");
       }
@@ -620,16 +810,25 @@ void Compiler::lookup(const QNode& leaf, const Resolved& r, bool negated) {
 
 namespace {
 
-bool refers_to_aggregate(const Query& q, const QNode& n) {
+// Whether a condition reads an expression that `has` says yes to (an aggregate: the
+// condition goes to HAVING; a window: it cannot be in WHERE).
+template <class Has>
+bool refers_to(const Query& q, const QNode& n, Has&& has) {
   if (n.kind == QNode::Kind::Leaf) {
-    const Resolved r = resolve_lookup(q, n.lookup);
-    if (r.annotation && contains_aggregate(r.annotation->node())) return true;
-    return n.rhs && contains_aggregate(*n.rhs);
+    if (!n.lookup.empty()) {
+      const Resolved r = resolve_lookup(q, n.lookup);
+      if (r.annotation && has(r.annotation->node())) return true;
+    }
+    return n.rhs && has(*n.rhs);
   }
   for (const auto& c : n.children) {
-    if (refers_to_aggregate(q, *c)) return true;
+    if (refers_to(q, *c, has)) return true;
   }
   return false;
+}
+
+bool refers_to_aggregate(const Query& q, const QNode& n) {
+  return refers_to(q, n, [](const ExprNode& e) { return contains_aggregate(e); });
 }
 
 }  // namespace
@@ -637,7 +836,13 @@ bool refers_to_aggregate(const Query& q, const QNode& n) {
 void Compiler::where_clause(bool having) {
   bool first = true;
   const bool grouped = q_.has_aggregate_annotation();
+  const bool windowed = !having && q_.has_window_annotation();
   for (const auto& w : q_.where) {
+    if (windowed && refers_to(q_, *w, [](const ExprNode& e) { return contains_window(e); })) {
+      throw NotSupportedError(
+          "filtering on a window function is not supported: filter the rows first, or "
+          "select from the queryset as a CTE (quarry::With) and filter that");
+    }
     if ((grouped && refers_to_aggregate(q_, *w)) != having) continue;
     if (w->kind != QNode::Kind::Leaf && w->children.empty() && !w->negated) continue;
     w_.add(first ? (having ? " HAVING " : " WHERE ") : " AND ");
@@ -694,7 +899,7 @@ void Compiler::select(Compiled& out, bool with_order) {
     w_.quoted(name);
     out.extras.push_back({name, k, decimal_places_of(q_, e.node())});
     annotation_kinds_[name] = k;
-    mark(!contains_aggregate(e.node()));
+    mark(!contains_aggregate(e.node()) && !contains_window(e.node()));
   };
   if (!q_.values_mode) {
     const bool every_field = q_.only_fields.empty() && q_.defer_fields.empty();
@@ -766,6 +971,16 @@ void Compiler::select(Compiled& out, bool with_order) {
       w_.add(any ? ", " : " GROUP BY ");
       any = true;
       w_.add(std::to_string(i + 1));
+    }
+    // values(a).annotate(...).values(b): still grouped by a, which is no longer selected.
+    for (const auto& name : q_.group_by) {
+      if (std::find(q_.values_fields.begin(), q_.values_fields.end(), name) !=
+          q_.values_fields.end()) {
+        continue;
+      }
+      w_.add(any ? ", " : " GROUP BY ");
+      any = true;
+      reference(resolve_ref(q_, name));
     }
     where_clause(true);
   }
@@ -878,13 +1093,13 @@ void Compiler::select_related_columns(Compiled& out, std::vector<bool>* plain) {
   }
 }
 
-void Compiler::order_item(const OrderBy& o, bool flip) {
+void Compiler::order_item(const OrderBy& o, bool flip, bool by_alias) {
   const bool desc = o.descending != flip;
   bool nulls_first = o.options.nulls_first, nulls_last = o.options.nulls_last;
   if (flip) std::swap(nulls_first, nulls_last);
   const ExprNode& e = o.expr.node();
   auto item = [&] {
-    if (e.kind == ExprNode::Kind::Field && annotation_kinds_.count(e.path)) {
+    if (by_alias && e.kind == ExprNode::Kind::Field && annotation_kinds_.count(e.path)) {
       w_.quoted(e.path);  // a selected annotation: by its alias
     } else {
       expr(e);
@@ -1007,7 +1222,7 @@ namespace {
 
 bool simple(const Query& q) {
   return !q.distinct && !q.sliced() && !q.has_aggregate_annotation() &&
-         q.combinator == Combinator::None;
+         !q.has_window_annotation() && q.combinator == Combinator::None;
 }
 
 Compiled done(SqlWriter& w, Compiled c) {
@@ -1067,7 +1282,7 @@ Compiled compile_aggregate(const Query& q, const Dialect& d,
                            const std::vector<std::pair<std::string, Expr>>& aggregates) {
   SqlWriter w(d);
   Compiled c;
-  const bool wrap = !simple(q) || q.has_aggregate_annotation();
+  const bool wrap = !simple(q);
   Compiler outer(q, w, wrap ? "subquery" : q.model->table());
   if (wrap) outer.use_annotation_columns();
   w.add("SELECT ");
@@ -1263,7 +1478,10 @@ int decimal_places_of(const Query& q, const ExprNode& e) {
 
 std::string default_alias(const Expr& aggregate) {
   const ExprNode& e = aggregate.node();
-  std::string func = e.func;
+  // STDDEV_POP and STDDEV_SAMP are both StdDev ("gpa__stddev"); VAR_* are Variance.
+  std::string func = e.func.starts_with("STDDEV") ? "stddev"
+                     : e.func.starts_with("VAR")  ? "variance"
+                                                  : e.func;
   std::transform(func.begin(), func.end(), func.begin(),
                  [](char c) { return static_cast<char>(std::tolower(c)); });
   if (e.kind == ExprNode::Kind::Aggregate && e.star) return func;

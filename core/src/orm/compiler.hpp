@@ -108,6 +108,8 @@ class Compiler {
   std::optional<FieldKind> reference(const Resolved& r);
   // The kind a path reads, without writing it.
   std::optional<FieldKind> kind_of(const Resolved& r);
+  // The kind an expression gives, without writing it.
+  std::optional<FieldKind> kind_of(const ExprNode& e);
 
  private:
   void lookup(const QNode& leaf, const Resolved& r, bool negated);
@@ -121,13 +123,26 @@ class Compiler {
   void column(const Field& f);
   std::optional<FieldKind> aggregate(const ExprNode& e);
   std::optional<FieldKind> function(const ExprNode& e);
+  std::optional<FieldKind> date_part(const ExprNode& e);
+  std::optional<FieldKind> window(const ExprNode& e);
+  void frame_bound(std::optional<int64_t> n, bool start);
+  // An integer argument of a function, as the backend takes it (PostgreSQL: integer).
+  void int_arg(int64_t n);
+  // A value inside an expression (not compared with or stored in a column).
+  void literal(const Value& v);
+  // A queryset inside this query (Subquery, Exists, `in`): its tables aliased U<depth>,
+  // its OuterRef()s read from this query.
+  Compiler subquery(const Query& sub);
+  // The query an OuterRef() in this query reads from.
+  Compiler& enclosing();
   void concat(const ExprNode& e, std::size_t i);
   void where_clause(bool having);
   bool needs_group_by() const;
   void group_by_clause(const std::vector<std::pair<std::string, const ExprNode*>>& selected);
   void write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind, std::string_view what);
   void combined_select(Compiled& out);
-  void order_item(const OrderBy& o, bool flip);
+  // One ORDER BY item; a selected annotation by its alias unless !by_alias.
+  void order_item(const OrderBy& o, bool flip, bool by_alias = true);
   // " FROM table", remembering where the joins go.
   void from_clause();
   // The alias of the table the hops lead to, joining the tables still missing (INNER
@@ -158,7 +173,9 @@ class Compiler {
   std::vector<Join> joins_;
   std::size_t joins_at_ = std::string::npos;  // in w_.sql, after the FROM table
   Compiler* outer_ = nullptr;                 // inside EXISTS: the query it belongs to
-  int depth_ = 0;                             // how many EXISTS deep
+  Compiler* enclosing_ = nullptr;             // in a subquery: the query it is used in
+  int depth_ = 0;                             // how many subqueries deep
+  bool in_window_ = false;                    // compiling a Window's function
 };
 
 Compiled compile_select(const Query& q, const Dialect& d);

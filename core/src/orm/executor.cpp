@@ -1,6 +1,8 @@
 // Running compiled queries: on the thread's atomic block's connection for the alias, or
 // on one from the pool.
 #include <algorithm>
+#include <cctype>
+#include <optional>
 
 #include "orm/compiler.hpp"
 #include "orm/relation_paths.hpp"
@@ -284,6 +286,82 @@ int64_t update(const Query& q, const std::vector<std::pair<std::string, Expr>>& 
   const Compiled c = compile_update(q, dialect_for(q), assignments);
   Lease lease(q.alias);
   return lease->execute(c.sql, c.params);
+}
+
+namespace {
+
+// "ANALYZE,VERBOSE" has "analyze" (names compared without case); the name upper-cased.
+std::optional<std::string> listed(std::string_view list, std::string_view name) {
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::size_t at = 0; at <= list.size();) {
+    const std::size_t comma = std::min(list.find(',', at), list.size());
+    if (list.substr(at, comma - at) == upper && !upper.empty()) return upper;
+    at = comma + 1;
+  }
+  return std::nullopt;
+}
+
+[[noreturn]] void not_listed(const Dialect& d, const char* what, const std::string& name,
+                             std::string_view list) {
+  std::string known;
+  for (char c : list) known += c == ',' ? std::string(", ") : std::string(1, c);
+  throw ValueError("explain(): '" + name + "' is not " + what + " of " + d.engine_name() + " " +
+                   d.server_version() +
+                   (known.empty() ? std::string(", which takes none") : "; it takes " + known));
+}
+
+std::string explain_prefix(const Dialect& d, const ExplainOptions& o) {
+  if (o.format.empty() && o.options.empty()) return std::string(d.text("explain"));
+  std::vector<std::string> items;
+  bool analyze = false;
+  for (const auto& [name, on] : o.options) {
+    const auto n = listed(d.text("explain.options"), name);
+    if (!n) not_listed(d, "an option", name, d.text("explain.options"));
+    if (*n == "ANALYZE" && !d.text("explain.analyze").empty()) {
+      analyze = on;
+      continue;
+    }
+    const std::string_view tmpl = d.text("explain.option");
+    if (!on && tmpl.find("{value}") == std::string_view::npos) continue;
+    items.push_back(Dialect::render_text(tmpl, {{"name", *n}, {"value", on ? "TRUE" : "FALSE"}}));
+  }
+  if (!o.format.empty()) {
+    const auto f = listed(d.text("explain.formats"), o.format);
+    if (!f) not_listed(d, "a format", o.format, d.text("explain.formats"));
+    items.push_back(d.render("explain.format", {{"format", *f}}));
+  }
+  std::string joined;
+  for (const auto& i : items) {
+    if (!joined.empty()) joined += d.text("explain.separator");
+    joined += i;
+  }
+  if (items.empty() && !analyze) return std::string(d.text("explain"));
+  std::string prefix = d.render(analyze ? "explain.analyze" : "explain.with", {{"items", joined}});
+  while (!prefix.empty() && prefix.back() == ' ') prefix.pop_back();
+  return prefix;
+}
+
+}  // namespace
+
+std::string explain(const Query& q, const ExplainOptions& options) {
+  const Dialect& d = dialect_for(q);
+  const std::string prefix = explain_prefix(d, options);  // checked before any SQL runs
+  if (q.empty) throw ProgrammingError("explain(): the queryset is none(); it runs no query");
+  const Compiled c = compile_select(q, d);
+  Lease lease(q.alias);
+  ResultSet rs = lease->query(prefix + " " + c.sql, c.params);
+  std::string out;
+  while (rs.next()) {
+    const Row r = rs.row();
+    if (!out.empty()) out += '\n';
+    for (std::size_t i = 0; i < rs.column_count(); ++i) {
+      if (i) out += ' ';
+      const Value v = r.get<Value>(i);
+      out += v.is_null() ? "NULL" : v.convert_to(ValueType::Text).as<std::string>();
+    }
+  }
+  return out;
 }
 
 CompiledSql sql_of(const Query& q) {

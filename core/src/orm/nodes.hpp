@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,13 @@ struct DeclaredOutput {
   int decimal_places = -1;
 };
 
+// OVER (PARTITION BY ... ORDER BY ... frame) of a Window.
+struct WindowNode {
+  std::vector<ExprPtr> partition_by;
+  std::vector<OrderBy> order_by;
+  std::optional<Frame> frame;
+};
+
 struct ExprNode {
   enum class Kind {
     Literal,    // value
@@ -36,7 +44,11 @@ struct ExprNode {
     Aggregate,  // func ("COUNT", "SUM", ...), args[0] (or star), distinct, filter
     Func,       // func = dialect key after "func.", args
     Wrapper,    // args[0] with a declared output
-    Subquery,   // query
+    Subquery,   // query: a scalar subquery (or the right side of `in`)
+    Exists,     // query: EXISTS (SELECT 1 ... LIMIT 1)
+    OuterRef,   // args[0], a Field or OuterRef, read in the query around the subquery
+    Not,        // NOT args[0]
+    Window,     // args[0] OVER (window)
   };
   Kind kind;
   Value value;
@@ -45,12 +57,17 @@ struct ExprNode {
   char op = 0;
   std::vector<ExprPtr> args;
   std::vector<std::pair<QPtr, ExprPtr>> whens;
-  std::string func;
+  std::string func;           // Aggregate: SQL name; Func: dialect key after "func."
+  std::string part;           // Func Extract/Trunc: the date part
+  std::vector<int64_t> ints;  // Func: integer arguments (Substr's pos, Round's places, ...)
+  bool window_only = false;   // a ranking function, valid only inside Window
   bool distinct = false;
   bool star = false;
   QPtr filter;
   std::optional<DeclaredOutput> output;
   std::shared_ptr<const Query> query;
+  std::shared_ptr<const WindowNode> window;
+  std::shared_ptr<const FieldSpec> cast;  // Func Cast: the type converted to
 
   explicit ExprNode(Kind k) : kind(k) {}
 };
@@ -59,12 +76,18 @@ struct QNode {
   enum class Kind { Leaf, And, Or };
   Kind kind = Kind::And;
   bool negated = false;
-  std::string lookup;  // Leaf: "gpa__gt"
+  std::string lookup;  // Leaf: "gpa__gt"; empty when rhs is the condition (Q(Exists(...)))
   ExprPtr rhs;         // Leaf
   std::vector<QPtr> children;
 };
 
 // True when the tree holds an aggregate (so it belongs in HAVING, or forces GROUP BY).
+// An aggregate inside a Window is per row and does not count.
 bool contains_aggregate(const ExprNode& e);
+// True when the tree holds a Window (never in GROUP BY; filtering on it needs a
+// subquery).
+bool contains_window(const ExprNode& e);
+// "-gpa", "name", "?" as an OrderBy.
+OrderBy order_from_text(std::string_view text);
 
 }  // namespace quarry::detail

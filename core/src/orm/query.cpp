@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 
 namespace quarry::detail {
 namespace {
@@ -24,7 +25,10 @@ bool is_text(std::optional<FieldKind> k) {
 bool has_transform(std::optional<FieldKind> kind, std::string_view t) {
   const bool date = kind == FieldKind::Date || kind == FieldKind::DateTime;
   const bool time = kind == FieldKind::Time || kind == FieldKind::DateTime;
-  if (t == "year" || t == "month" || t == "day" || t == "week_day") return date;
+  if (t == "year" || t == "month" || t == "day" || t == "week_day" || t == "quarter" ||
+      t == "week" || t == "iso_year" || t == "iso_week_day") {
+    return date;
+  }
   if (t == "hour" || t == "minute" || t == "second") return time;
   if (t == "date") return kind == FieldKind::DateTime;
   return false;
@@ -179,26 +183,80 @@ void validate_expr(const Query& q, const ExprNode& e) {
     case ExprNode::Kind::Aggregate:
       if (e.filter) validate_q(q, *e.filter);
       break;
+    case ExprNode::Kind::Func:
+      if (e.window_only) {
+        throw ProgrammingError(e.func + " is a window function: use it inside Window()");
+      }
+      break;
+    case ExprNode::Kind::Window:
+      for (const auto& p : e.window->partition_by) validate_expr(q, *p);
+      for (const auto& o : e.window->order_by) validate_expr(q, o.expr.node());
+      // Its function is checked here, not as an expression of its own.
+      for (const auto& a : e.args[0]->args) validate_expr(q, *a);
+      if (e.args[0]->filter) validate_q(q, *e.args[0]->filter);
+      return;
+    case ExprNode::Kind::Subquery:
+    case ExprNode::Kind::Exists:
+      // The names its OuterRef()s read belong to this query.
+      for_each_outer_ref(*e.query, [&](const ExprNode& ref) { validate_expr(q, ref); });
+      return;
+    case ExprNode::Kind::OuterRef:
+      return;  // resolved against the query around, when that is known
     default:
       break;
   }
-  if (e.kind != ExprNode::Kind::Subquery) {
-    for (const auto& a : e.args) {
-      if (a) validate_expr(q, *a);
-    }
+  for (const auto& a : e.args) {
+    if (a) validate_expr(q, *a);
   }
 }
 
 void validate_q(const Query& q, const QNode& n) {
   if (n.kind == QNode::Kind::Leaf) {
-    resolve_lookup(q, n.lookup);
+    if (!n.lookup.empty()) resolve_lookup(q, n.lookup);
     if (n.rhs) validate_expr(q, *n.rhs);
     return;
   }
   for (const auto& c : n.children) validate_q(q, *c);
 }
 
+template <class Fn>
+void outer_refs_in(const ExprNode& e, Fn& fn);
+
+template <class Fn>
+void outer_refs_in(const QNode& n, Fn& fn) {
+  if (n.rhs) outer_refs_in(*n.rhs, fn);
+  for (const auto& c : n.children) outer_refs_in(*c, fn);
+}
+
+template <class Fn>
+void outer_refs_in(const ExprNode& e, Fn& fn) {
+  if (e.kind == ExprNode::Kind::OuterRef) {
+    // OuterRef(OuterRef(...)) reaches further out than the query around.
+    if (e.args[0]->kind != ExprNode::Kind::OuterRef) fn(*e.args[0]);
+    return;
+  }
+  if (e.query) return;  // a subquery's OuterRefs are about the query it is in
+  for (const auto& a : e.args) {
+    if (a) outer_refs_in(*a, fn);
+  }
+  for (const auto& [cond, then] : e.whens) {
+    outer_refs_in(*cond, fn);
+    outer_refs_in(*then, fn);
+  }
+  if (e.filter) outer_refs_in(*e.filter, fn);
+  if (e.window) {
+    for (const auto& p : e.window->partition_by) outer_refs_in(*p, fn);
+    for (const auto& o : e.window->order_by) outer_refs_in(o.expr.node(), fn);
+  }
+}
+
 }  // namespace
+
+void for_each_outer_ref(const Query& q, const std::function<void(const ExprNode&)>& fn) {
+  for (const auto& w : q.where) outer_refs_in(*w, fn);
+  for (const auto& [name, e] : q.annotations) outer_refs_in(e.node(), fn);
+  for (const auto& o : q.order_by) outer_refs_in(o.expr.node(), fn);
+}
 
 const Expr* Query::annotation(std::string_view name) const {
   for (const auto& [n, e] : annotations) {
@@ -210,6 +268,13 @@ const Expr* Query::annotation(std::string_view name) const {
 bool Query::has_aggregate_annotation() const {
   for (const auto& [n, e] : annotations) {
     if (contains_aggregate(e.node())) return true;
+  }
+  return false;
+}
+
+bool Query::has_window_annotation() const {
+  for (const auto& [n, e] : annotations) {
+    if (contains_window(e.node())) return true;
   }
   return false;
 }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -60,6 +61,7 @@ class Query {
   bool sliced() const { return low.has_value() || high.has_value(); }
   const Expr* annotation(std::string_view name) const;
   bool has_aggregate_annotation() const;
+  bool has_window_annotation() const;
 };
 
 // One relation crossed on the way to a field: "customer" in "customer__name".
@@ -113,6 +115,9 @@ Resolved resolve_ref(const Query& q, std::string_view path);
 // The kind a transform chain leaves: year -> Integer, date -> Date.
 std::optional<FieldKind> transformed_kind(std::optional<FieldKind> base,
                                           std::span<const std::string_view> transforms);
+
+// Calls fn with each OuterRef() target of the query (F() of the query around it).
+void for_each_outer_ref(const Query& q, const std::function<void(const ExprNode&)>& fn);
 
 // Resolves every name in the query (and raises FieldError) without compiling it.
 void validate(const Query& q);

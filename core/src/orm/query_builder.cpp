@@ -39,16 +39,9 @@ OrderBy parse_order(const Query& q, const OrderSpec& spec) {
     validate(q, spec.order()->expr);
     return *spec.order();
   }
-  std::string_view t = *spec.text();
-  if (t == "?") {
-    auto n = std::make_shared<ExprNode>(ExprNode::Kind::Func);
-    n->func = "Random";
-    return OrderBy{Expr(std::move(n))};
-  }
-  const bool desc = !t.empty() && t[0] == '-';
-  if (desc) t.remove_prefix(1);
-  resolve_ref(q, t);
-  return OrderBy{F(std::string(t)), desc};
+  OrderBy o = order_from_text(*spec.text());
+  validate(q, o.expr);
+  return o;
 }
 
 }  // namespace
@@ -277,6 +270,18 @@ Expr subquery(std::shared_ptr<const Query> q) {
   }
   if (!c->ordered && !c->sliced()) c->ordered = true;  // Meta.ordering means nothing here
   auto n = std::make_shared<ExprNode>(ExprNode::Kind::Subquery);
+  n->query = std::move(c);
+  return Expr(std::move(n));
+}
+
+Expr exists_subquery(std::shared_ptr<const Query> q) {
+  auto c = copy(*q);
+  // Which rows exist is all it asks: no columns, no order.
+  c->values_mode = false;
+  c->order_by.clear();
+  c->ordered = true;
+  c->select_related.clear();
+  auto n = std::make_shared<ExprNode>(ExprNode::Kind::Exists);
   n->query = std::move(c);
   return Expr(std::move(n));
 }

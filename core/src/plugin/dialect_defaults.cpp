@@ -53,6 +53,19 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
          "CONSTRAINT {name} FOREIGN KEY ({column}) REFERENCES {table} ({target})"},
         // EXPLAIN: the prefix for a plain plan.
         {"explain", "EXPLAIN"},
+        // explain() with a format or options: the names the backend takes (comma
+        // separated, upper case; empty: none), each option written by explain.option
+        // ({name}, {value} TRUE or FALSE; an option set to false and written without
+        // {value} is left out), the format by explain.format, joined by
+        // explain.separator into {items} of explain.with. explain.analyze, where set,
+        // replaces explain.with when ANALYZE is on (ANALYZE not among the items).
+        {"explain.formats", ""},
+        {"explain.options", ""},
+        {"explain.option", "{name}"},
+        {"explain.format", "FORMAT={format}"},
+        {"explain.separator", " "},
+        {"explain.with", "EXPLAIN {items}"},
+        {"explain.analyze", ""},
         // INSERT of rows ({rows}: "(?, ?), (?, ?)"); with conflicts ignored, as
         // bulk_create(ignore_conflicts=True).
         {"insert", "INSERT INTO {table} ({columns}) VALUES {rows}"},
@@ -102,6 +115,22 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         {"transform.minute", "EXTRACT(MINUTE FROM {lhs})"},
         {"transform.second", "EXTRACT(SECOND FROM {lhs})"},
         {"transform.date", "CAST({lhs} AS DATE)"},
+        // Also Extract(x, part): quarter 1-4, week and iso_year by ISO 8601, iso_week_day
+        // 1 (Monday) .. 7.
+        {"transform.quarter", "EXTRACT(QUARTER FROM {lhs})"},
+        {"transform.week", "EXTRACT(WEEK FROM {lhs})"},
+        {"transform.iso_year", "EXTRACT(ISOYEAR FROM {lhs})"},
+        {"transform.iso_week_day", "EXTRACT(ISODOW FROM {lhs})"},
+        // Trunc(x, part) of a datetime {lhs}: the start of its year ... second, as a
+        // datetime (weeks start on Monday). A date's is passed through transform.date.
+        {"trunc.year", "DATE_TRUNC('year', {lhs})"},
+        {"trunc.quarter", "DATE_TRUNC('quarter', {lhs})"},
+        {"trunc.month", "DATE_TRUNC('month', {lhs})"},
+        {"trunc.week", "DATE_TRUNC('week', {lhs})"},
+        {"trunc.day", "DATE_TRUNC('day', {lhs})"},
+        {"trunc.hour", "DATE_TRUNC('hour', {lhs})"},
+        {"trunc.minute", "DATE_TRUNC('minute', {lhs})"},
+        {"trunc.second", "DATE_TRUNC('second', {lhs})"},
         // Functions; {args} is the arguments joined by ", ".
         {"func.Coalesce", "COALESCE({args})"},
         {"func.ConcatPair", "CONCAT({a}, {b})"},
@@ -112,6 +141,51 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         {"func.Least", "LEAST({args})"},
         {"func.Now", "CURRENT_TIMESTAMP"},
         {"func.Random", "RANDOM()"},
+        {"func.Abs", "ABS({arg})"},
+        // {pos}, {length}, {places}, {n} and {offset} are integers written by int_arg.
+        {"func.Substr", "SUBSTR({arg}, {pos})"},
+        {"func.SubstrLength", "SUBSTR({arg}, {pos}, {length})"},
+        {"func.Round", "ROUND({arg})"},
+        {"func.RoundPlaces", "ROUND({arg}, {places})"},
+        // {type}: cast.KIND, or type.KIND where that is empty.
+        {"func.Cast", "CAST({arg} AS {type})"},
+        // An integer argument: {value} bound, or {literal} written as digits.
+        {"int_arg", "{value}"},
+        // A decimal value inside an expression ({value} its marker): SQLite binds decimals
+        // as text, which an expression must turn back into a number.
+        {"decimal_value", "{value}"},
+        // Window functions (inside OVER). An empty template: the backend lacks it.
+        {"func.Rank", "RANK()"},
+        {"func.DenseRank", "DENSE_RANK()"},
+        {"func.RowNumber", "ROW_NUMBER()"},
+        {"func.PercentRank", "PERCENT_RANK()"},
+        {"func.CumeDist", "CUME_DIST()"},
+        {"func.Ntile", "NTILE({n})"},
+        {"func.Lag", "LAG({arg}, {offset})"},
+        {"func.LagDefault", "LAG({arg}, {offset}, {default})"},
+        {"func.Lead", "LEAD({arg}, {offset})"},
+        {"func.LeadDefault", "LEAD({arg}, {offset}, {default})"},
+        {"func.FirstValue", "FIRST_VALUE({arg})"},
+        {"func.LastValue", "LAST_VALUE({arg})"},
+        {"func.NthValue", "NTH_VALUE({arg}, {n})"},
+        // The type Cast() converts to, where it differs from the column type (MySQL's
+        // CAST takes only some names); empty: type.KIND.
+        {"cast.AutoField", ""},
+        {"cast.BigAutoField", ""},
+        {"cast.SmallIntegerField", ""},
+        {"cast.IntegerField", ""},
+        {"cast.BigIntegerField", ""},
+        {"cast.FloatField", ""},
+        {"cast.DecimalField", ""},
+        {"cast.BooleanField", ""},
+        {"cast.CharField", ""},
+        {"cast.TextField", ""},
+        {"cast.DateField", ""},
+        {"cast.TimeField", ""},
+        {"cast.DateTimeField", ""},
+        {"cast.JSONField", ""},
+        {"cast.UUIDField", ""},
+        {"cast.BinaryField", ""},
         // What follows a parameter marker of a given type, for servers that cannot infer
         // a parameter's type from where it stands (PostgreSQL: "::bigint").
         {"param_cast.Bool", ""},
