@@ -517,5 +517,103 @@ TEST_F(Expressions, ExplainWithEachBackendsOptions) {
   }
 }
 
+TEST_F(Expressions, CteSelectedFromAndJoinedToAModel) {
+  // The seed's advanced section 10.
+  With big(Order::objects().filter("amount__gt", 100), "big_orders");
+  std::set<int64_t> want;
+  for (const auto& o : orders_) {
+    if (o.amount > Decimal("100")) want.insert(o.id);
+  }
+  std::set<int64_t> got;
+  for (const Record& r : big.queryset()) {
+    got.insert(r.get<int64_t>("id"));
+    EXPECT_GT(r.get<Decimal>("amount"), Decimal("100"));
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(big.queryset().count(), static_cast<int64_t>(want.size()));
+  const auto under_180 = std::count_if(orders_.begin(), orders_.end(), [](const Order& o) {
+    return o.amount > Decimal("100") && o.amount < Decimal("180");
+  });
+  EXPECT_EQ(big.queryset().filter("amount__lt", 180).count(), under_180);
+  // Customers joined to their big orders: one row per big order.
+  std::multiset<std::pair<std::string, Decimal>> joined, expected;
+  for (const auto& [c, extra] : big.join(objects<Customer>(), "id", "customer_id")
+                                    .annotate("amount", big.col("amount"))
+                                    .annotated()) {
+    joined.emplace(c.name, extra.get<Decimal>("amount"));
+  }
+  for (int c = 0; c < 4; ++c) {
+    for (const auto& o : orders_of(c)) {
+      if (o.amount > Decimal("100")) expected.emplace(customers_[c].name, o.amount);
+    }
+  }
+  EXPECT_EQ(joined, expected);
+  // An aggregate over the CTE's rows.
+  Decimal total("0");
+  for (const auto& o : orders_) {
+    if (o.amount > Decimal("100")) total = total + o.amount;
+  }
+  EXPECT_EQ(big.queryset().aggregate({{"total", Sum("amount")}}).get<Decimal>("total"), total);
+}
+
+TEST_F(Expressions, RecursiveCteWalksTheCategoryTree) {
+  // Books > (Fiction > (Crime, Fantasy > Epic), Poetry); Tools > Saws.
+  std::map<std::string, Category> made;
+  const auto add = [&](const std::string& name, const std::string& parent) {
+    Category c;
+    c.name = name;
+    if (!parent.empty()) c.parent = made.at(parent);
+    made[name] = objects<Category>().create(c);
+  };
+  add("Books", "");
+  add("Fiction", "Books");
+  add("Crime", "Fiction");
+  add("Fantasy", "Fiction");
+  add("Epic", "Fantasy");
+  add("Poetry", "Books");
+  add("Tools", "");
+  add("Saws", "Tools");
+  const auto tree = With::recursive("tree", [](const With& self) {
+    return objects<Category>()
+        .filter("parent__isnull", true)
+        .values({"id", "name"})
+        .annotate({{"depth", Value(0)}, {"path", Cast("name", TextField())}})
+        .union_(self.join(objects<Category>(), "parent", "id")
+                    .values({"id", "name"})
+                    .annotate({{"depth", self.col("depth") + 1},
+                               {"path", Concat({self.col("path"), Value("/"), "name"})}}),
+                true);
+  });
+  // Each node's depth and path, computed here by walking the parents.
+  std::vector<std::pair<std::string, int64_t>> want;
+  for (const auto& [name, c] : made) {
+    std::string path = name;
+    int64_t depth = 0;
+    for (const Category* p = &c; p->parent.id();) {
+      const auto it = std::find_if(made.begin(), made.end(),
+                                   [&](const auto& m) { return m.second.id == *p->parent.id(); });
+      p = &it->second;
+      path = it->first + "/" + path;
+      ++depth;
+    }
+    want.emplace_back(path, depth);
+  }
+  std::sort(want.begin(), want.end());
+  std::vector<std::pair<std::string, int64_t>> got;
+  for (const Record& r : tree.queryset().order_by({"path"})) {
+    got.emplace_back(r.get<std::string>("path"), r.get<int64_t>("depth"));
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(got.back().first, "Tools/Saws");
+  // Filtered and joined back to the model: the categories three levels down.
+  std::vector<std::string> deep;
+  for (const Category& c : tree.join(objects<Category>(), "id", "id")
+                               .annotate("depth", tree.col("depth"))
+                               .filter("depth__gte", 2)) {
+    deep.push_back(c.name);
+  }
+  EXPECT_EQ(deep, (std::vector<std::string>{"Crime", "Epic", "Fantasy"}));
+}
+
 }  // namespace
 }  // namespace quarry::test

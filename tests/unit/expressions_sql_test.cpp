@@ -38,6 +38,15 @@ TEST_F(ExprSql, StdDevVarianceAndDefault) {
   EXPECT_EQ(selected(d, "my"),
             "`student`.`course`, COALESCE(SUM(`student`.`marks`), ?) AS `total`");
   EXPECT_EQ(params(d, "my"), std::vector<Value>{int64_t{0}});
+  // SQLite binds decimals as text, to keep their digits: inside an expression they are
+  // made numbers again, or COALESCE(SUM(x), '0') would sort as text.
+  EXPECT_EQ(
+      selected(objects<Order>()
+                   .values({"status"})
+                   .annotate("total", Sum("amount", {.default_value = Decimal("0")})),
+               "lite"),
+      "\"shop_order\".\"status\", COALESCE(SUM(\"shop_order\".\"amount\"), CAST(? AS NUMERIC)) "
+      "AS \"total\"");
   EXPECT_EQ(detail::default_alias(StdDev("gpa")), "gpa__stddev");
   EXPECT_EQ(detail::default_alias(Variance("gpa", {.sample = true})), "gpa__variance");
 }
@@ -322,6 +331,85 @@ TEST_F(ExprSql, ExplainOptionsAreCheckedAgainstTheBackendsList) {
   EXPECT_THROW(qs.using_("my").explain({.format = "YAML"}), ValueError);
   EXPECT_THROW(qs.using_("lite").explain({.format = "JSON"}), ValueError);
   EXPECT_THROW(qs.using_("lite").explain({.options = {{"analyze", true}}}), ValueError);
+}
+
+}  // namespace
+
+namespace {
+
+using CteSql = quarry::test::SqlTest;
+
+TEST_F(CteSql, WithSelectsFromAQuerysetAndJoinsItToAModel) {
+  // The seed's advanced section 10: orders over 100, and customers joined to them.
+  With big(Order::objects().filter("amount__gt", 100).using_("pg"), "big_orders");
+  EXPECT_EQ(big.queryset().filter("amount__lt", 500).order_by({"-amount"}).sql().sql,
+            "WITH \"big_orders\" (\"id\", \"customer_id\", \"amount\", \"status\", \"created_at\", "
+            "\"updated_at\") AS (SELECT \"shop_order\".\"id\", \"shop_order\".\"customer_id\", "
+            "\"shop_order\".\"amount\", \"shop_order\".\"status\", \"shop_order\".\"created_at\", "
+            "\"shop_order\".\"updated_at\" FROM \"shop_order\" WHERE \"shop_order\".\"amount\" > "
+            "$1::numeric) SELECT \"big_orders\".\"id\", \"big_orders\".\"customer_id\", "
+            "\"big_orders\".\"amount\", \"big_orders\".\"status\", \"big_orders\".\"created_at\", "
+            "\"big_orders\".\"updated_at\" FROM \"big_orders\" WHERE \"big_orders\".\"amount\" < "
+            "$2::numeric ORDER BY \"big_orders\".\"amount\" DESC");
+  const auto joined = big.join(objects<Customer>().using_("pg"), "id", "customer_id")
+                          .order_by({})
+                          .values({"name"})
+                          .annotate("amount", big.col("amount"));
+  EXPECT_EQ(
+      joined.sql().sql.substr(joined.sql().sql.find(") SELECT ") + 2),
+      "SELECT \"customer\".\"name\", \"big_orders\".\"amount\" AS \"amount\" FROM \"customer\" "
+      "INNER JOIN \"big_orders\" ON (\"customer\".\"id\" = \"big_orders\".\"customer_id\")");
+  // Its names are checked: the CTE's, its columns, the model's field.
+  EXPECT_THROW(With(objects<Order>(), "big orders"), ValueError);
+  EXPECT_THROW(big.col("amout"), FieldError);
+  EXPECT_THROW(big.join(objects<Customer>(), "idd", "customer_id"), FieldError);
+  EXPECT_THROW(big.queryset().filter("amout", 1), FieldError);
+  // A column of a CTE the query does not have.
+  EXPECT_THROW(on(objects<Customer>().annotate("a", big.col("amount")), "pg"), ProgrammingError);
+}
+
+TEST_F(CteSql, RecursiveCategoryTreePerDialect) {
+  for (const char* alias : {"pg", "my", "lite"}) {
+    const auto tree = With::recursive("tree", [&](const With& self) {
+      return objects<Category>()
+          .using_(alias)
+          .filter("parent__isnull", true)
+          .values({"id", "name"})
+          .annotate({{"depth", Value(0)}, {"path", Cast("name", TextField())}})
+          .union_(self.join(objects<Category>().using_(alias), "parent", "id")
+                      .values({"id", "name"})
+                      .annotate({{"depth", self.col("depth") + 1},
+                                 {"path", Concat({self.col("path"), Value("/"), "name"})}}),
+                  true);
+    });
+    const std::string sql = tree.queryset().order_by({"path"}).sql().sql;
+    if (std::string(alias) == "pg") {
+      EXPECT_EQ(
+          sql,
+          "WITH RECURSIVE \"tree\" (\"id\", \"name\", \"depth\", \"path\") AS (SELECT "
+          "\"category\".\"id\", \"category\".\"name\", $1::bigint AS \"depth\", "
+          "CAST(\"category\".\"name\" AS text) AS \"path\" FROM \"category\" WHERE "
+          "\"category\".\"parent_id\" IS NULL UNION ALL SELECT \"category\".\"id\", "
+          "\"category\".\"name\", (\"tree\".\"depth\" + $2::bigint) AS \"depth\", "
+          "CONCAT(\"tree\".\"path\", CONCAT($3::text, \"category\".\"name\")) AS \"path\" FROM "
+          "\"category\" INNER JOIN \"tree\" ON (\"category\".\"parent_id\" = \"tree\".\"id\")) "
+          "SELECT \"tree\".\"id\", \"tree\".\"name\", \"tree\".\"depth\", \"tree\".\"path\" FROM "
+          "\"tree\" ORDER BY \"tree\".\"path\" ASC");
+    } else {
+      EXPECT_TRUE(sql.starts_with(std::string(alias) == "my" ? "WITH RECURSIVE `tree` (`id`, "
+                                                             : "WITH RECURSIVE \"tree\" (\"id\", "))
+          << sql;
+    }
+  }
+  // The base and the recursive part are a union.
+  EXPECT_THROW(With::recursive("t", [](const With&) { return objects<Category>().all(); }),
+               ProgrammingError);
+}
+
+TEST_F(CteSql, WritesOnAQuerysetWithACteAreRefused) {
+  With big(Order::objects().filter("amount__gt", 100), "big_orders");
+  EXPECT_THROW(big.join(objects<Customer>(), "id", "customer_id").update({{"name", "x"}}),
+               NotSupportedError);
 }
 
 }  // namespace

@@ -276,7 +276,9 @@ class ModelMeta {
   void set_factory(std::shared_ptr<void> (*f)()) { factory_ = f; }
   void add_many_to_many(std::unique_ptr<Field> f);
   void add_member(std::unique_ptr<ManyMember> m);
-  void finish();
+  // Checks the declaration and indexes the fields. A model quarry derives from a query
+  // (a CTE's columns) is not a declaration: its decimals may have no fixed places.
+  void finish(bool declared = true);
 
  private:
   [[noreturn]] void invalid(const std::string& problem) const;

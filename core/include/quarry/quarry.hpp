@@ -5,6 +5,7 @@
 #include "quarry/bytes.hpp"
 #include "quarry/config.hpp"
 #include "quarry/connection.hpp"
+#include "quarry/cte.hpp"
 #include "quarry/database.hpp"
 #include "quarry/datetime.hpp"
 #include "quarry/decimal.hpp"

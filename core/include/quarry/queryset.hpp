@@ -440,8 +440,8 @@ class BasicQuerySet {
     std::size_t n = 0;
     // Up to 21, as Django, to say "more than 20" without reading a whole table.
     auto row = fetch_first(*detail::with_slice(*q_, 0, 21), &n);
-    if (!row) throw DoesNotExistFor<T>(meta<T>().name());
-    if (n > 1) detail::throw_multiple(meta<T>(), n);
+    if (!row) throw DoesNotExistFor<T>(detail::model_of(*q_).name());
+    if (n > 1) detail::throw_multiple(detail::model_of(*q_), n);
     return std::move(*row);
   }
   RowT get(const Q& cond) const { return filter(cond).get(); }

@@ -356,8 +356,71 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       return FieldKind::Boolean;
     case ExprNode::Kind::Window:
       return window(e);
+    case ExprNode::Kind::CteColumn: {
+      const CteNode& cte = find_cte(e.func);
+      const Field* f = cte.columns ? cte.columns->find(e.path) : nullptr;
+      if (!f) {
+        throw FieldError("'" + e.path + "' is not a column of the CTE '" + cte.name +
+                         "'. Choices are: " + cte.columns->choices());
+      }
+      w_.quoted(cte.name);
+      w_.add('.');
+      w_.quoted(e.path);
+      return f->data_kind();
+    }
   }
   return std::nullopt;
+}
+
+const CteNode& Compiler::find_cte(std::string_view name) const {
+  for (const Compiler* c = this; c; c = c->outer_ ? c->outer_ : c->enclosing_) {
+    for (const auto& n : c->q_.ctes) {
+      if (n->name == name) return *n;
+    }
+    if (c->cte_scope_) {
+      for (const auto& n : *c->cte_scope_) {
+        if (n->name == name) return *n;
+      }
+    }
+  }
+  throw ProgrammingError("the CTE '" + std::string(name) +
+                         "' is not part of this query: select from it (cte.queryset()) or join "
+                         "it (cte.join(...))");
+}
+
+void Compiler::with_clause() {
+  const bool recursive =
+      std::any_of(q_.ctes.begin(), q_.ctes.end(), [](const auto& n) { return n->recursive; });
+  if (recursive && !d_.features().has("supports_recursive_cte")) {
+    throw NotSupportedError("recursive CTEs are not supported by " + d_.engine_name() + " " +
+                            d_.server_version());
+  }
+  if (!d_.features().has("supports_cte")) {
+    throw NotSupportedError("CTEs (WITH) are not supported by " + d_.engine_name() + " " +
+                            d_.server_version());
+  }
+  w_.add(recursive ? "WITH RECURSIVE " : "WITH ");
+  for (std::size_t i = 0; i < q_.ctes.size(); ++i) {
+    const CteNode& cte = *q_.ctes[i];
+    if (i) w_.add(", ");
+    w_.quoted(cte.name);
+    w_.add(" (");
+    for (std::size_t k = 0; k < cte.columns->fields().size(); ++k) {
+      if (k) w_.add(", ");
+      w_.quoted(cte.columns->fields()[k]->name());
+    }
+    w_.add(") AS (");
+    const Query& body = *cte.query;
+    Compiler inner(body, w_, body.model->table());
+    inner.cte_scope_ = &q_.ctes;
+    inner.enclosing_ = enclosing_;
+    inner.depth_ = depth_;
+    inner.bare_compound_ = true;
+    Compiled ignored;
+    inner.select(ignored, body.ordered && !body.order_by.empty());
+    w_.add(')');
+  }
+  w_.add(' ');
 }
 
 Compiler Compiler::subquery(const Query& sub) {
@@ -878,6 +941,7 @@ void Compiler::select(Compiled& out, bool with_order) {
     return;
   }
   const ModelMeta& m = *q_.model;
+  if (!q_.ctes.empty()) with_clause();
   w_.add("SELECT ");
   if (q_.distinct) w_.add("DISTINCT ");
   // Each selected item, and whether GROUP BY must list it (it is not an aggregate);
@@ -1001,6 +1065,22 @@ void Compiler::from_clause() {
     w_.quoted(q_.model->table());
     w_.add(' ');
     w_.quoted(table_);
+  }
+  for (const CteJoin& j : q_.cte_joins) {
+    const CteNode& cte = find_cte(j.cte);
+    if (cte.columns && !cte.columns->find(j.column)) {
+      throw FieldError("'" + j.column + "' is not a column of the CTE '" + cte.name +
+                       "'. Choices are: " + cte.columns->choices());
+    }
+    w_.add(" INNER JOIN ");
+    w_.quoted(cte.name);
+    w_.add(" ON (");
+    column(*j.field);
+    w_.add(" = ");
+    w_.quoted(cte.name);
+    w_.add('.');
+    w_.quoted(j.column);
+    w_.add(')');
   }
   joins_at_ = w_.sql.size();
 }
@@ -1150,7 +1230,7 @@ void Compiler::limit_clause() {
 }
 
 void Compiler::combined_select(Compiled& out) {
-  const bool parens = d_.features().has("supports_parentheses_in_compound");
+  const bool parens = d_.features().has("supports_parentheses_in_compound") && !bare_compound_;
   const char* op = q_.combinator == Combinator::Union          ? " UNION "
                    : q_.combinator == Combinator::Intersection ? " INTERSECT "
                                                                : " EXCEPT ";
@@ -1184,6 +1264,9 @@ void Compiler::combined_select(Compiled& out) {
     if (parens) w_.add('(');
     Compiled part;
     Compiler inner(*parts[i], w_, parts[i]->model->table());
+    inner.cte_scope_ = cte_scope_;
+    inner.enclosing_ = enclosing_;
+    inner.depth_ = depth_;
     // A part is ordered only when it says so (and the backend allows it): never by
     // Meta.ordering.
     inner.select(part, parts[i]->ordered && !parts[i]->order_by.empty());
@@ -1222,7 +1305,14 @@ namespace {
 
 bool simple(const Query& q) {
   return !q.distinct && !q.sliced() && !q.has_aggregate_annotation() &&
-         !q.has_window_annotation() && q.combinator == Combinator::None;
+         !q.has_window_annotation() && q.combinator == Combinator::None && q.ctes.empty();
+}
+
+void no_ctes(const Query& q, const char* what) {
+  if (!q.ctes.empty()) {
+    throw NotSupportedError(std::string(what) + " of a queryset with CTEs is not supported: " +
+                            "filter by the CTE's keys (pk__in=cte.queryset().values(...))");
+  }
 }
 
 Compiled done(SqlWriter& w, Compiled c) {
@@ -1338,6 +1428,7 @@ Compiled compile_update(const Query& q, const Dialect& d,
                         const std::vector<std::pair<std::string, Expr>>& assignments) {
   if (q.sliced()) throw ProgrammingError("Cannot update a query once a slice has been taken.");
   if (assignments.empty()) throw ProgrammingError("update() needs at least one field to set");
+  no_ctes(q, "update()");
   SqlWriter w(d);
   Compiler comp(q, w, q.model->table());
   w.add("UPDATE ");
@@ -1361,6 +1452,7 @@ Compiled compile_update(const Query& q, const Dialect& d,
 
 Compiled compile_delete(const Query& q, const Dialect& d) {
   if (q.sliced()) throw ProgrammingError("Cannot use 'limit' or 'offset' with delete().");
+  no_ctes(q, "delete()");
   SqlWriter w(d);
   w.add("DELETE FROM ");
   w.quoted(q.model->table());

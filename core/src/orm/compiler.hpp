@@ -135,6 +135,10 @@ class Compiler {
   Compiler subquery(const Query& sub);
   // The query an OuterRef() in this query reads from.
   Compiler& enclosing();
+  // WITH [RECURSIVE] name (columns) AS (...), ... before the SELECT.
+  void with_clause();
+  // The CTE of that name this query can read: its own, or one of a query around it.
+  const CteNode& find_cte(std::string_view name) const;
   void concat(const ExprNode& e, std::size_t i);
   void where_clause(bool having);
   bool needs_group_by() const;
@@ -176,6 +180,10 @@ class Compiler {
   Compiler* enclosing_ = nullptr;             // in a subquery: the query it is used in
   int depth_ = 0;                             // how many subqueries deep
   bool in_window_ = false;                    // compiling a Window's function
+  // Inside WITH: the CTEs of the query that defines this one (a recursive CTE reads
+  // itself), and its UNION's parts are written without parentheses.
+  const std::vector<std::shared_ptr<const CteNode>>* cte_scope_ = nullptr;
+  bool bare_compound_ = false;
 };
 
 Compiled compile_select(const Query& q, const Dialect& d);

@@ -199,7 +199,7 @@ const Field& ModelMeta::field(std::string_view name) const {
   no_such_field(name);
 }
 
-void ModelMeta::finish() {
+void ModelMeta::finish(bool declared) {
   if (table_.empty()) table_ = lower_snake(name_);
   if (fields_.empty()) invalid("declares no fields");
   std::set<std::string> columns;
@@ -223,7 +223,7 @@ void ModelMeta::finish() {
     if (f->kind() == FieldKind::Char && s.max_length() <= 0) {
       invalid(what + " needs a max_length: CharField(100)");
     }
-    if (f->kind() == FieldKind::Decimal) {
+    if (f->kind() == FieldKind::Decimal && declared) {
       if (s.max_digits() <= 0 || s.decimal_places() < 0) {
         invalid(what + " needs max_digits and decimal_places: DecimalField(10, 2)");
       }

@@ -49,6 +49,7 @@ struct ExprNode {
     OuterRef,   // args[0], a Field or OuterRef, read in the query around the subquery
     Not,        // NOT args[0]
     Window,     // args[0] OVER (window)
+    CteColumn,  // func = the CTE's name, path = its column
   };
   Kind kind;
   Value value;

@@ -27,6 +27,14 @@ enum class Combinator { None, Union, Intersection, Difference };
 // its column that holds the prefetching objects' keys selected (as
 // "_prefetch_related_val") and limited to those keys.
 struct PrefetchJoin;
+struct CteNode;
+
+// A CTE joined to the query's model: INNER JOIN cte ON table.field = cte.column.
+struct CteJoin {
+  std::string cte;
+  const Field* field;
+  std::string column;
+};
 
 class Query {
  public:
@@ -57,6 +65,8 @@ class Query {
   Combinator combinator = Combinator::None;
   bool combinator_all = false;
   std::vector<std::shared_ptr<const Query>> combined;  // the other operands
+  std::vector<std::shared_ptr<const CteNode>> ctes;    // WITH, in order
+  std::vector<CteJoin> cte_joins;
 
   bool sliced() const { return low.has_value() || high.has_value(); }
   const Expr* annotation(std::string_view name) const;
@@ -69,6 +79,15 @@ struct Hop {
   const Field* via = nullptr;     // the ForeignKey or OneToOneField crossed
   const ModelMeta* to = nullptr;  // the model reached
   bool reverse = false;           // from the model `via` points at to the one declaring it
+};
+
+// A common table expression (quarry/cte.hpp). A recursive one refers to itself by name
+// only, so that no query owns the node that owns it.
+struct CteNode {
+  std::string name;
+  bool recursive = false;
+  std::shared_ptr<const Query> query;  // null while a recursive one is being defined
+  const ModelMeta* columns = nullptr;  // its columns as the fields of a derived model
 };
 
 struct PrefetchJoin {

@@ -1,0 +1,168 @@
+// Common table expressions: a queryset named in WITH, its columns described as the
+// fields of a model derived from it, so that selecting from it (filter, order_by,
+// values) resolves names exactly as it does for models.
+#include "quarry/cte.hpp"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "orm/compiler.hpp"
+#include "orm/query.hpp"
+#include "quarry/database.hpp"
+
+namespace quarry::detail {
+namespace {
+
+bool valid_identifier(std::string_view n) {
+  if (n.empty() || n.size() > 63 || (n[0] >= '0' && n[0] <= '9')) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+struct Column {
+  std::string name;
+  FieldKind kind;
+  int places;
+};
+
+FieldSpec spec_of(const Column& c, bool first) {
+  FieldKind k = c.kind;
+  // The derived model only reads: no auto keys, and text of any length.
+  if (k == FieldKind::Auto) k = FieldKind::Integer;
+  if (k == FieldKind::BigAuto) k = FieldKind::BigInteger;
+  if (k == FieldKind::Char) k = FieldKind::Text;
+  FieldSpec s(k);
+  if (k == FieldKind::Decimal) s = s.max_digits(Decimal::kMaxDigits).decimal_places(c.places);
+  // A model has a primary key; first() and last() order by it.
+  return first ? s.primary_key() : s;
+}
+
+// One derived model per CTE name and column list, kept for the life of the process (as
+// models are): compiled SQL caches hold on to models by address.
+const ModelMeta* derived_model(const std::string& name, const std::vector<Column>& columns) {
+  std::string key = name;
+  for (const auto& c : columns) {
+    key += '\x1f' + c.name + ':' + std::string(kind_name(c.kind)) + ':' + std::to_string(c.places);
+  }
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<ModelMeta>> models;
+  std::lock_guard lock(mutex);
+  auto& slot = models[key];
+  if (!slot) {
+    auto m = std::make_unique<ModelMeta>(name, typeid(CteRow));
+    m->set_table(name);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      m->add_field(make_unbound_field(columns[i].name, spec_of(columns[i], i == 0)));
+    }
+    m->finish(/*declared=*/false);
+    slot = std::move(m);
+  }
+  return slot.get();
+}
+
+// The columns a queryset selects (for a union, its first part's), named and typed.
+const ModelMeta* columns_of(const std::string& name, const Query& q) {
+  Query head = q;
+  head.combinator = Combinator::None;
+  head.combined.clear();
+  head.select_related.clear();
+  const Compiled c = compile_select(head, database(q.alias).dialect());
+  std::vector<Column> columns;
+  for (const Field* f : c.fields) {
+    columns.push_back({f->column(), f->data_kind(),
+                       f->kind() == FieldKind::Decimal ? f->spec().decimal_places() : -1});
+  }
+  for (const auto& e : c.extras) {
+    columns.push_back({e.name, e.kind.value_or(FieldKind::Text), e.decimal_places});
+  }
+  return derived_model(name, columns);
+}
+
+void check_name(const std::string& name) {
+  if (!valid_identifier(name)) {
+    throw ValueError("'" + name +
+                     "' is not a valid CTE name: letters, digits and '_', not starting with a "
+                     "digit");
+  }
+}
+
+void check_column(const CteNode& node, std::string_view column) {
+  if (node.columns && !node.columns->find(column)) {
+    throw FieldError("'" + std::string(column) + "' is not a column of the CTE '" + node.name +
+                     "'. Choices are: " + node.columns->choices());
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<CteNode> make_cte(std::shared_ptr<const Query> q, std::string name) {
+  check_name(name);
+  if (q->combinator == Combinator::None && !q->ordered) {
+    auto c = std::make_shared<Query>(*q);
+    c->ordered = true;  // Meta.ordering means nothing inside WITH
+    q = std::move(c);
+  }
+  auto node = std::make_shared<CteNode>();
+  node->name = std::move(name);
+  node->columns = columns_of(node->name, *q);
+  node->query = std::move(q);
+  return node;
+}
+
+std::shared_ptr<CteNode> make_recursive_cte(std::string name) {
+  check_name(name);
+  auto node = std::make_shared<CteNode>();
+  node->name = std::move(name);
+  node->recursive = true;
+  return node;
+}
+
+void finish_recursive_cte(CteNode& node, std::shared_ptr<const Query> q) {
+  if (q->combinator != Combinator::Union) {
+    throw ProgrammingError("the recursive CTE '" + node.name +
+                           "' is the base rows united with rows joined to it: "
+                           "base.union_(self.join(...), true)");
+  }
+  node.columns = columns_of(node.name, *q);
+  node.query = std::move(q);
+}
+
+const std::string& cte_name(const CteNode& node) {
+  return node.name;
+}
+
+Expr cte_column(const CteNode& node, std::string column) {
+  check_column(node, column);  // a recursive CTE's own columns are checked when compiled
+  auto n = std::make_shared<ExprNode>(ExprNode::Kind::CteColumn);
+  n->func = node.name;
+  n->path = std::move(column);
+  return Expr(std::move(n));
+}
+
+std::shared_ptr<const Query> cte_rows(const std::shared_ptr<const CteNode>& node) {
+  auto q = std::make_shared<Query>(*node->columns);
+  q->alias = node->query->alias;
+  q->values_mode = true;
+  q->ordered = true;
+  q->ctes.push_back(node);
+  return q;
+}
+
+std::shared_ptr<const Query> with_cte_join(const Query& q,
+                                           const std::shared_ptr<const CteNode>& node,
+                                           const std::string& field, const std::string& column) {
+  const Field& f = q.model->field(field);
+  check_column(*node, column);
+  auto c = std::make_shared<Query>(q);
+  c->cte_joins.push_back(CteJoin{node->name, &f, column});
+  // A recursive CTE joined inside its own definition is in the WITH already.
+  const bool defining = node->recursive && !node->query;
+  const bool listed = std::any_of(c->ctes.begin(), c->ctes.end(),
+                                  [&](const auto& n) { return n->name == node->name; });
+  if (!defining && !listed) c->ctes.push_back(node);
+  return c;
+}
+
+}  // namespace quarry::detail
