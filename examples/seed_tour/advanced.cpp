@@ -1,4 +1,4 @@
-// The seed's advanced topics that quarry runs so far.
+// The seed's "Advanced Django ORM & Database Optimization Topics".
 #include "sections.hpp"
 #include "seed/models.hpp"
 
@@ -8,6 +8,66 @@ using namespace quarry;
 using namespace seed;
 
 void advanced(Tour& t) {
+  t.section("Advanced 1. Subquery & OuterRef: annotate(latest_order_amount=Subquery(...[:1]))", [] {
+    const auto latest = Order::objects()
+                            .filter("customer", OuterRef("pk"))
+                            .order_by({"-created_at", "-id"})
+                            .values({"amount"})
+                            .limit(1);
+    const auto customers =
+        objects<Customer>().annotate("latest_order_amount", Subquery(latest)).annotated();
+    return join(customers, [](const auto& row) {
+      return row.first.name + " " + row.second["latest_order_amount"].repr();
+    });
+  });
+
+  t.section("Advanced 2. Exists(): annotate(has_orders=Exists(orders)), filter(~Exists(...))", [] {
+    const auto orders = Order::objects().filter("customer", OuterRef("pk"));
+    objects<Customer>().create(Customer{.name = "Cy", .email = "cy@example.com"});
+    const std::string flagged =
+        join(objects<Customer>().values({"name"}).annotate("has_orders", Exists(orders)),
+             [](const Record& r) { return r.repr(); });
+    const std::string without =
+        join(objects<Customer>().filter(~Exists(orders)), [](const Customer& c) { return c.name; });
+    return flagged + "; without orders: " + without;
+  });
+
+  t.section("Advanced 3. Window: rank=Window(Rank(), order_by=F('total_amount').desc())", [] {
+    const auto ranked =
+        objects<Customer>()
+            .annotate({{"total_amount", Sum("orders__amount", {.default_value = Decimal("0")})},
+                       {"rank", Window(Rank(), {.order_by = {F("total_amount").desc()}})}})
+            .order_by({"rank", "name"})
+            .annotated();
+    return join(ranked, [](const auto& row) {
+      return std::to_string(row.second.template get<int64_t>("rank")) + ". " + row.first.name +
+             " " + row.second["total_amount"].repr();
+    });
+  });
+
+  t.section("Advanced 3. Window: a row number per course by GPA (PARTITION BY)", [] {
+    const auto rows =
+        objects<Student>()
+            .values({"course", "name"})
+            .annotate("n", Window(RowNumber(), {.partition_by = {"course"}, .order_by = {"-gpa"}}))
+            .order_by({"course", "n"});
+    return join(rows, [](const Record& r) {
+      return r.get<std::string>("course") + " #" + std::to_string(r.get<int64_t>("n")) + " " +
+             r.get<std::string>("name");
+    });
+  });
+
+  t.section("Advanced 3. Window: a running total of orders by date (ROWS frame)", [] {
+    const auto rows =
+        Order::objects()
+            .values({"id", "amount"})
+            .annotate("running", Window(Sum("amount"), {.order_by = {"created_at", "id"},
+                                                        .frame = RowRange(std::nullopt, 0)}))
+            .order_by({"created_at", "id"});
+    return join(rows,
+                [](const Record& r) { return r["amount"].repr() + " -> " + r["running"].repr(); });
+  });
+
   t.section("Advanced 4. Index optimization: Meta.indexes = [Index(fields=['-created_at'])]", [&] {
     auto conn = t.db().acquire();
     return join(table_indexes(*conn, "shop_order"),
@@ -42,6 +102,41 @@ void advanced(Tour& t) {
 
   t.section("Advanced 9. Query inspection: queryset.query",
             [] { return Order::objects().filter("amount__gt", 100).sql().str(); });
+
+  t.section("Advanced 9. explain(): Order.objects.filter(amount__gt=100).explain()",
+            [] { return Order::objects().filter("amount__gt", 100).explain(); });
+
+  t.section("Advanced 10. CTE: With(Order.objects.filter(amount__gt=100)).join(Customer, ...)", [] {
+    With big(Order::objects().filter("amount__gt", 100), "big_orders");
+    const auto rows = big.join(objects<Customer>(), "id", "customer_id")
+                          .annotate("amount", big.col("amount"))
+                          .annotated();
+    return join(rows,
+                [](const auto& row) { return row.first.name + " " + row.second["amount"].repr(); });
+  });
+
+  t.section("Advanced 10. Recursive CTE: the category tree with each node's depth and path", [] {
+    const Category books = objects<Category>().create(Category{.name = "Books"});
+    const Category fiction =
+        objects<Category>().create(Category{.name = "Fiction", .parent = books});
+    objects<Category>().create(Category{.name = "Crime", .parent = fiction});
+    objects<Category>().create(Category{.name = "Poetry", .parent = books});
+    const auto tree = With::recursive("tree", [](const With& self) {
+      return objects<Category>()
+          .filter("parent__isnull", true)
+          .values({"id", "name"})
+          .annotate({{"depth", Value(0)}, {"path", Cast("name", TextField())}})
+          .union_(self.join(objects<Category>(), "parent", "id")
+                      .values({"id", "name"})
+                      .annotate({{"depth", self.col("depth") + 1},
+                                 {"path", Concat({self.col("path"), Value("/"), "name"})}}),
+                  true);
+    });
+    return join(tree.queryset().order_by({"path"}), [](const Record& r) {
+      return r.get<std::string>("path") + " (depth " + std::to_string(r.get<int64_t>("depth")) +
+             ")";
+    });
+  });
 }
 
 }  // namespace tour

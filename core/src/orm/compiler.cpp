@@ -1565,6 +1565,14 @@ int decimal_places_of(const Query& q, const ExprNode& e) {
       (e.func == "SUM" || e.func == "MAX" || e.func == "MIN") && !e.star) {
     return decimal_places_of(q, *e.args[0]);
   }
+  // Over a window, and through the functions that give one of their arguments back.
+  const bool passes_through =
+      e.kind == ExprNode::Kind::Window ||
+      (e.kind == ExprNode::Kind::Func &&
+       (e.func == "Coalesce" || e.func == "Greatest" || e.func == "Least" || e.func == "Abs" ||
+        e.func.starts_with("Lag") || e.func.starts_with("Lead") || e.func == "FirstValue" ||
+        e.func == "LastValue" || e.func == "NthValue"));
+  if (passes_through && !e.args.empty()) return decimal_places_of(q, *e.args[0]);
   return -1;
 }
 
