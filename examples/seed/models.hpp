@@ -342,6 +342,25 @@ inline QuerySet<Student> section9_students() {
       .prefetch_related("assignments");
 }
 
+// ---- the seed's advanced section 10 -------------------------------------------------------
+
+// The category tree as a recursive CTE: every category with its depth (0 at a root) and
+// its path from the root ("Books/Fiction/Crime"). Shared by the tour, the tests and docs.
+inline With category_tree(const std::string& alias = "default") {
+  return With::recursive("tree", [&](const With& self) {
+    return objects<Category>()
+        .using_(alias)
+        .filter("parent__isnull", true)
+        .values({"id", "name"})
+        .annotate({{"depth", Value(0)}, {"path", Cast("name", TextField())}})
+        .union_(self.join(objects<Category>().using_(alias), "parent", "id")
+                    .values({"id", "name"})
+                    .annotate({{"depth", self.col("depth") + 1},
+                               {"path", Concat({self.col("path"), Value("/"), "name"})}}),
+                true);  // UNION ALL
+  });
+}
+
 // ---- every table of the seed -------------------------------------------------------------
 
 inline void create_seed_tables(const std::string& alias = "default") {

@@ -121,17 +121,7 @@ void advanced(Tour& t) {
         objects<Category>().create(Category{.name = "Fiction", .parent = books});
     objects<Category>().create(Category{.name = "Crime", .parent = fiction});
     objects<Category>().create(Category{.name = "Poetry", .parent = books});
-    const auto tree = With::recursive("tree", [](const With& self) {
-      return objects<Category>()
-          .filter("parent__isnull", true)
-          .values({"id", "name"})
-          .annotate({{"depth", Value(0)}, {"path", Cast("name", TextField())}})
-          .union_(self.join(objects<Category>(), "parent", "id")
-                      .values({"id", "name"})
-                      .annotate({{"depth", self.col("depth") + 1},
-                                 {"path", Concat({self.col("path"), Value("/"), "name"})}}),
-                  true);
-    });
+    const With tree = category_tree();
     return join(tree.queryset().order_by({"path"}), [](const Record& r) {
       return r.get<std::string>("path") + " (depth " + std::to_string(r.get<int64_t>("depth")) +
              ")";

@@ -573,17 +573,7 @@ TEST_F(Expressions, RecursiveCteWalksTheCategoryTree) {
   add("Poetry", "Books");
   add("Tools", "");
   add("Saws", "Tools");
-  const auto tree = With::recursive("tree", [](const With& self) {
-    return objects<Category>()
-        .filter("parent__isnull", true)
-        .values({"id", "name"})
-        .annotate({{"depth", Value(0)}, {"path", Cast("name", TextField())}})
-        .union_(self.join(objects<Category>(), "parent", "id")
-                    .values({"id", "name"})
-                    .annotate({{"depth", self.col("depth") + 1},
-                               {"path", Concat({self.col("path"), Value("/"), "name"})}}),
-                true);
-  });
+  const With tree = category_tree();
   // Each node's depth and path, computed here by walking the parents.
   std::vector<std::pair<std::string, int64_t>> want;
   for (const auto& [name, c] : made) {

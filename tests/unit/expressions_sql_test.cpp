@@ -370,18 +370,7 @@ TEST_F(CteSql, WithSelectsFromAQuerysetAndJoinsItToAModel) {
 
 TEST_F(CteSql, RecursiveCategoryTreePerDialect) {
   for (const char* alias : {"pg", "my", "lite"}) {
-    const auto tree = With::recursive("tree", [&](const With& self) {
-      return objects<Category>()
-          .using_(alias)
-          .filter("parent__isnull", true)
-          .values({"id", "name"})
-          .annotate({{"depth", Value(0)}, {"path", Cast("name", TextField())}})
-          .union_(self.join(objects<Category>().using_(alias), "parent", "id")
-                      .values({"id", "name"})
-                      .annotate({{"depth", self.col("depth") + 1},
-                                 {"path", Concat({self.col("path"), Value("/"), "name"})}}),
-                  true);
-    });
+    const With tree = category_tree(alias);
     const std::string sql = tree.queryset().order_by({"path"}).sql().sql;
     if (std::string(alias) == "pg") {
       EXPECT_EQ(

@@ -254,21 +254,26 @@ Expr Length(Expr arg) {
 Expr Abs(Expr arg) {
   return func("Abs", {std::move(arg)});
 }
+namespace {
+// COALESCE, CONCAT, GREATEST, LEAST: two arguments or more.
+Expr variadic(const char* name, std::vector<Operand> args) {
+  if (args.size() < 2)
+    throw ProgrammingError(std::string(name) + " needs at least two expressions");
+  return func(name, exprs(std::move(args)));
+}
+}  // namespace
+
 Expr Coalesce(std::vector<Operand> args) {
-  if (args.size() < 2) throw ProgrammingError("Coalesce needs at least two expressions");
-  return func("Coalesce", exprs(std::move(args)));
+  return variadic("Coalesce", std::move(args));
 }
 Expr Concat(std::vector<Operand> args) {
-  if (args.size() < 2) throw ProgrammingError("Concat needs at least two expressions");
-  return func("Concat", exprs(std::move(args)));
+  return variadic("Concat", std::move(args));
 }
 Expr Greatest(std::vector<Operand> args) {
-  if (args.size() < 2) throw ProgrammingError("Greatest needs at least two expressions");
-  return func("Greatest", exprs(std::move(args)));
+  return variadic("Greatest", std::move(args));
 }
 Expr Least(std::vector<Operand> args) {
-  if (args.size() < 2) throw ProgrammingError("Least needs at least two expressions");
-  return func("Least", exprs(std::move(args)));
+  return variadic("Least", std::move(args));
 }
 Expr Now() {
   return func("Now", {});
@@ -347,17 +352,23 @@ Expr Ntile(int64_t buckets) {
   if (buckets <= 0) throw ValueError("Ntile: the number of buckets must be greater than 0");
   return window_func("Ntile", {}, {buckets});
 }
-Expr Lag(Operand value, int64_t offset, std::optional<Expr> default_value) {
-  if (offset <= 0) throw ValueError("Lag: the offset must be greater than 0");
+namespace {
+// LAG and LEAD: the value `offset` rows away, or the default.
+Expr offset_func(const char* name, Operand value, int64_t offset,
+                 std::optional<Expr> default_value) {
+  if (offset <= 0) throw ValueError(std::string(name) + ": the offset must be greater than 0");
   std::vector<Expr> args{value.expr()};
   if (default_value) args.push_back(*default_value);
-  return window_func(default_value ? "LagDefault" : "Lag", std::move(args), {offset});
+  return window_func(default_value ? (std::string(name) + "Default").c_str() : name,
+                     std::move(args), {offset});
+}
+}  // namespace
+
+Expr Lag(Operand value, int64_t offset, std::optional<Expr> default_value) {
+  return offset_func("Lag", std::move(value), offset, std::move(default_value));
 }
 Expr Lead(Operand value, int64_t offset, std::optional<Expr> default_value) {
-  if (offset <= 0) throw ValueError("Lead: the offset must be greater than 0");
-  std::vector<Expr> args{value.expr()};
-  if (default_value) args.push_back(*default_value);
-  return window_func(default_value ? "LeadDefault" : "Lead", std::move(args), {offset});
+  return offset_func("Lead", std::move(value), offset, std::move(default_value));
 }
 Expr FirstValue(Operand value) {
   return window_func("FirstValue", {value.expr()});
