@@ -415,7 +415,10 @@ TEST_F(Expressions, RowNumberPerCourseByGpaAndOtherRankings) {
                      {"dense", Window(DenseRank(), {.order_by = {"course"}})},
                      {"bucket", Window(Ntile(2), {.order_by = {"gpa", "name"}})},
                      {"pct", Window(PercentRank(), {.order_by = {"gpa"}})},
-                     {"cume", Window(CumeDist(), {.order_by = {"gpa"}})}});
+                     {"cume", Window(CumeDist(), {.order_by = {"gpa"}})},
+                     // RANGE: the rows of the same course are peers, all inside the frame.
+                     {"upto", Window(Sum("marks"), {.order_by = {"course"},
+                                                    .frame = ValueRange(std::nullopt, 0)})}});
   std::vector<const Student*> by_gpa;
   for (const auto& s : students_) by_gpa.push_back(&s);
   std::sort(by_gpa.begin(), by_gpa.end(), [](auto a, auto b) { return a->gpa < b->gpa; });
@@ -433,7 +436,34 @@ TEST_F(Expressions, RowNumberPerCourseByGpaAndOtherRankings) {
     EXPECT_EQ(r.get<int64_t>("bucket"), pos < 3 ? 1 : 2) << s.name;  // 6 rows in 2 buckets
     EXPECT_NEAR(r.get<double>("pct"), pos / (n - 1), 1e-9) << s.name;
     EXPECT_NEAR(r.get<double>("cume"), (pos + 1) / n, 1e-9) << s.name;
+    int64_t upto = 0;
+    for (const auto& o : students_) upto += o.course <= s.course ? o.marks : 0;
+    EXPECT_EQ(r.get<int64_t>("upto"), upto) << s.name;
   }
+}
+
+TEST_F(Expressions, FilteringOnAWindowGoesThroughACte) {
+  // The best two students of each course: a filter on a window is refused, and the CTE
+  // it points to serves.
+  const auto numbered =
+      objects<Student>()
+          .values({"name", "course", "gpa"})
+          .annotate("n", Window(RowNumber(), {.partition_by = {"course"}, .order_by = {"-gpa"}}));
+  EXPECT_THROW(numbered.filter("n__lte", 2).list(), NotSupportedError);
+  With ranked(numbered, "ranked");
+  std::vector<std::string> got;
+  for (const Record& r : ranked.queryset().filter("n__lte", 2).order_by({"course", "n"})) {
+    got.push_back(r.get<std::string>("course") + ":" + r.get<std::string>("name"));
+  }
+  std::vector<std::string> want;
+  std::map<std::string, std::vector<const Student*>> by_course;
+  for (const auto& s : students_) by_course[s.course].push_back(&s);
+  for (auto& [course, list] : by_course) {
+    std::sort(list.begin(), list.end(), [](auto a, auto b) { return a->gpa > b->gpa; });
+    for (std::size_t i = 0; i < list.size() && i < 2; ++i)
+      want.push_back(course + ":" + list[i]->name);
+  }
+  EXPECT_EQ(got, want);
 }
 
 TEST_F(Expressions, RunningTotalByDateAndValueFunctions) {
