@@ -181,12 +181,13 @@ TEST_F(Writes, AFailedAtomicBlockLeavesNothingBehind) {
   {
     auto tx = atomic();
     objects<Product>().create({{"name", "kept"}, {"price", 1}});
-    {
+    try {
       auto inner = atomic();  // a savepoint
       objects<Product>().create({{"name", "dropped"}, {"price", 1}});
+      throw std::runtime_error("boom");
+    } catch (const std::runtime_error&) {
     }  // rolled back to the savepoint
-    tx.commit();
-  }
+  }    // committed at the end of the scope
   EXPECT_EQ(objects<Product>().values_list<std::string>("name").list(),
             std::vector<std::string>{"kept"});
 }

@@ -1,15 +1,24 @@
-// Transactions across the whole query language: everything a thread runs on an alias
-// inside an atomic block uses that block's connection.
+// Transactions across the whole query language, as Django's transaction.atomic: every
+// query a thread runs on an alias inside an atomic block uses that block's connection.
 //
-//   { auto tx = quarry::atomic("default");      // BEGIN (or SAVEPOINT when nested)
+//   { auto tx = quarry::atomic("default");      // BEGIN (SAVEPOINT when nested)
 //     ...
-//     tx.commit(); }                            // leaving without commit() rolls back
+//   }                                           // COMMIT (RELEASE) at the end of the
+//                                               // scope, ROLLBACK if an exception leaves it
 //
-//   quarry::atomic("default", [&] { ... });     // commits if the function returns,
-//                                               // rolls back if it throws
+//   quarry::atomic("default", [&] { ... });     // the same around a function
+//   quarry::on_commit([] { send_mail(); });     // after the outermost COMMIT only
+//   quarry::set_rollback(true);                 // this block rolls back at its end
+//
+// A statement that fails inside a block breaks it: until the block (or a savepoint
+// block inside it, around the failing statement) is rolled back, further queries raise
+// TransactionManagementError, on every backend (PostgreSQL would refuse them anyway;
+// MySQL and SQLite would go on with half a transaction).
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -18,18 +27,27 @@
 
 namespace quarry {
 
+struct AtomicOptions {
+  // Django's durable=True: the block must be the outermost one (its COMMIT is final);
+  // opening it inside another raises TransactionManagementError.
+  bool durable = false;
+};
+
 class Atomic {
  public:
-  explicit Atomic(std::string alias = "default");
+  explicit Atomic(std::string alias = "default", AtomicOptions options = {});
   Atomic(Atomic&& other) noexcept;
   Atomic(const Atomic&) = delete;
   Atomic& operator=(const Atomic&) = delete;
   Atomic& operator=(Atomic&&) = delete;
-  ~Atomic();
+  // Commits, unless an exception is leaving the scope or the block is marked for
+  // rollback (set_rollback, a failed statement): then rolls back. A failed COMMIT throws.
+  ~Atomic() noexcept(false);
 
-  // Commits (or releases the savepoint, when nested).
+  // Commits (releases the savepoint, when nested) now. A block marked for rollback is
+  // rolled back instead, and TransactionManagementError says so.
   void commit();
-  // Rolls back (to the savepoint, when nested).
+  // Rolls back (to the savepoint, when nested) now.
   void rollback();
   // The connection the block runs on.
   Connection& connection();
@@ -37,26 +55,23 @@ class Atomic {
 
  private:
   std::string alias_;
-  std::string savepoint_;  // empty for the outermost block
+  std::string savepoint_;         // empty for the outermost block
+  std::size_t callbacks_at_ = 0;  // on_commit callbacks registered before this block
+  int uncaught_ = 0;              // exceptions in flight when it began
   bool open_ = false;
 };
 
-inline Atomic atomic(std::string alias = "default") {
-  return Atomic(std::move(alias));
+inline Atomic atomic(std::string alias = "default", AtomicOptions options = {}) {
+  return Atomic(std::move(alias), options);
 }
 
+// The block around a function: its end (the scope guard's) commits when fn returns and
+// rolls back when it throws.
 template <class F>
-requires std::is_invocable_v<F>
-decltype(auto) atomic(std::string alias, F&& fn) {
-  Atomic tx(std::move(alias));
-  if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
-    std::forward<F>(fn)();
-    tx.commit();
-  } else {
-    decltype(auto) result = std::forward<F>(fn)();
-    tx.commit();
-    return result;
-  }
+requires std::is_invocable_v<F> std::invoke_result_t<F> atomic(std::string alias, F&& fn,
+                                                               AtomicOptions options = {}) {
+  Atomic tx(std::move(alias), options);
+  return std::forward<F>(fn)();
 }
 
 template <class F>
@@ -64,6 +79,18 @@ requires std::is_invocable_v<F>
 decltype(auto) atomic(F&& fn) {
   return atomic(std::string("default"), std::forward<F>(fn));
 }
+
+// Marks the innermost open block on alias to roll back at its end (true), or clears the
+// mark (false) after handling what caused it. While marked, queries in the block raise
+// TransactionManagementError.
+void set_rollback(bool rollback, std::string_view alias = "default");
+bool get_rollback(std::string_view alias = "default");
+
+// Runs fn after the outermost block on alias commits; dropped if that block, or the
+// savepoint block fn was registered in, rolls back. Outside any block, runs fn now. A
+// callback that throws stops the ones after it, and the exception reaches the caller
+// of commit (the COMMIT itself has happened).
+void on_commit(std::function<void()> fn, std::string_view alias = "default");
 
 namespace detail {
 // The connection the current thread uses for alias: its atomic block's, if one is

@@ -86,6 +86,9 @@ class Connection {
   void commit();
   void rollback();
   bool in_transaction() const { return in_transaction_; }
+  // Whether a statement failed in the open transaction since it began or was last
+  // rolled back to a savepoint: atomic blocks then refuse further queries.
+  bool transaction_failed() const { return transaction_failed_; }
   std::string savepoint();
   void release_savepoint(std::string_view name);
   void rollback_to_savepoint(std::string_view name);
@@ -129,6 +132,7 @@ class Connection {
   uint64_t prepared_count_ = 0;
   uint64_t savepoint_seq_ = 0;
   bool in_transaction_ = false;
+  bool transaction_failed_ = false;
   bool broken_ = false;
 };
 

@@ -74,6 +74,9 @@ void Connection::close() noexcept {
 
 void Connection::fail(const quarry_error& err, std::string_view sql) {
   if (err.error_class == QUARRY_ERR_CONNECTION_LOST) broken_ = true;
+  // What the database refused breaks the transaction; misuse of the client (a busy
+  // connection) sent nothing and changes nothing.
+  if (err.error_class != QUARRY_ERR_INTERFACE) transaction_failed_ = in_transaction_;
   throw_plugin_error(err, sql, alias_);
 }
 
@@ -219,6 +222,7 @@ void Connection::begin() {
   }
   run_control(dialect_->text("tx.begin"));
   in_transaction_ = true;
+  transaction_failed_ = false;
 }
 
 void Connection::commit() {
@@ -228,6 +232,7 @@ void Connection::commit() {
   }
   // Whatever COMMIT reports, the transaction is over: a failed COMMIT rolls back.
   in_transaction_ = false;
+  transaction_failed_ = false;
   run_control(dialect_->text("tx.commit"));
 }
 
@@ -237,6 +242,7 @@ void Connection::rollback() {
                                      ErrorContext{{}, 0, {}, alias_});
   }
   in_transaction_ = false;
+  transaction_failed_ = false;
   if (is_usable()) run_control(dialect_->text("tx.rollback"));
 }
 
@@ -256,6 +262,7 @@ void Connection::release_savepoint(std::string_view name) {
 
 void Connection::rollback_to_savepoint(std::string_view name) {
   run_control(dialect_->render("tx.rollback_to", {{"name", dialect_->quote(name)}}));
+  transaction_failed_ = false;  // what failed after the savepoint is undone
 }
 
 void Connection::ping() {

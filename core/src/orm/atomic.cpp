@@ -1,6 +1,8 @@
 #include "quarry/atomic.hpp"
 
+#include <exception>
 #include <map>
+#include <vector>
 
 #include "quarry/database.hpp"
 #include "quarry/errors.hpp"
@@ -8,10 +10,14 @@
 namespace quarry {
 namespace {
 
-// The open atomic blocks of this thread, by alias.
+// The open atomic blocks of this thread on one alias: the connection they share, how
+// deep they are, whether the innermost is marked for rollback, and the callbacks
+// waiting for the outermost COMMIT.
 struct ThreadTransaction {
   PooledConnection lease;
   int depth = 0;
+  bool needs_rollback = false;
+  std::vector<std::function<void()>> on_commit;
 };
 
 std::map<std::string, ThreadTransaction, std::less<>>& transactions() {
@@ -19,9 +25,29 @@ std::map<std::string, ThreadTransaction, std::less<>>& transactions() {
   return t;
 }
 
+ThreadTransaction* open_block(std::string_view alias) {
+  auto& all = transactions();
+  auto it = all.find(alias);
+  return it != all.end() && it->second.depth > 0 ? &it->second : nullptr;
+}
+
+// A block marked for rollback, or whose connection saw a statement fail, takes no more
+// queries until it is rolled back.
+bool broken(const ThreadTransaction& tx) {
+  return tx.needs_rollback || tx.lease->transaction_failed();
+}
+
+[[noreturn]] void refuse(std::string_view alias) {
+  throw TransactionManagementError(
+      "An error occurred in the current transaction. You can't execute queries until the "
+      "end of the 'atomic' block.",
+      ErrorContext{{}, 0, {}, std::string(alias)});
+}
+
 }  // namespace
 
-Atomic::Atomic(std::string alias) : alias_(std::move(alias)) {
+Atomic::Atomic(std::string alias, AtomicOptions options)
+    : alias_(std::move(alias)), uncaught_(std::uncaught_exceptions()) {
   auto& tx = transactions()[alias_];
   if (tx.depth == 0) {
     try {
@@ -32,23 +58,43 @@ Atomic::Atomic(std::string alias) : alias_(std::move(alias)) {
       throw;
     }
   } else {
+    if (options.durable) {
+      throw TransactionManagementError(
+          "A durable atomic block cannot be nested within another atomic block.",
+          ErrorContext{{}, 0, {}, alias_});
+    }
+    if (broken(tx)) refuse(alias_);
     savepoint_ = tx.lease->savepoint();
   }
+  callbacks_at_ = tx.on_commit.size();
   ++tx.depth;
   open_ = true;
 }
 
 Atomic::Atomic(Atomic&& o) noexcept
-    : alias_(std::move(o.alias_)), savepoint_(std::move(o.savepoint_)), open_(o.open_) {
+    : alias_(std::move(o.alias_)),
+      savepoint_(std::move(o.savepoint_)),
+      callbacks_at_(o.callbacks_at_),
+      uncaught_(o.uncaught_),
+      open_(o.open_) {
   o.open_ = false;
 }
 
-Atomic::~Atomic() {
+Atomic::~Atomic() noexcept(false) {
   if (!open_) return;
-  try {
-    rollback();
-  } catch (...) {  // the connection may be gone; the pool will not reuse it
+  const auto& tx = transactions().at(alias_);
+  if (std::uncaught_exceptions() > uncaught_) {
+    try {
+      rollback();
+    } catch (...) {  // the connection may be gone; the pool will not reuse it
+    }
+    return;
   }
+  if (broken(tx)) {
+    rollback();  // as Django: the block was marked, and its work is undone
+    return;
+  }
+  commit();
 }
 
 Connection& Atomic::connection() {
@@ -58,12 +104,21 @@ Connection& Atomic::connection() {
 void Atomic::commit() {
   if (!open_) throw TransactionManagementError("this atomic block is already closed");
   auto& tx = transactions().at(alias_);
+  if (broken(tx)) {
+    rollback();
+    throw TransactionManagementError(
+        "this atomic block was marked for rollback (set_rollback, or a statement failed in "
+        "it): it has been rolled back, not committed",
+        ErrorContext{{}, 0, {}, alias_});
+  }
   open_ = false;
   --tx.depth;
   if (!savepoint_.empty()) {
     tx.lease->release_savepoint(savepoint_);
     return;
   }
+  // The outermost COMMIT: the thread's transaction is over whatever happens next.
+  std::vector<std::function<void()>> callbacks = std::move(tx.on_commit);
   try {
     tx.lease->commit();
   } catch (...) {
@@ -71,6 +126,7 @@ void Atomic::commit() {
     throw;
   }
   transactions().erase(alias_);
+  for (auto& fn : callbacks) fn();
 }
 
 void Atomic::rollback() {
@@ -78,7 +134,9 @@ void Atomic::rollback() {
   auto& tx = transactions().at(alias_);
   open_ = false;
   --tx.depth;
+  tx.needs_rollback = false;
   if (!savepoint_.empty()) {
+    tx.on_commit.resize(callbacks_at_);  // what this block registered goes with it
     if (tx.lease->is_usable()) {
       tx.lease->rollback_to_savepoint(savepoint_);
       tx.lease->release_savepoint(savepoint_);
@@ -92,18 +150,42 @@ void Atomic::rollback() {
   if (tx.lease->in_transaction()) tx.lease->rollback();
 }
 
+void set_rollback(bool rollback, std::string_view alias) {
+  ThreadTransaction* tx = open_block(alias);
+  if (!tx) {
+    throw TransactionManagementError("The rollback flag doesn't work outside of an 'atomic' block.",
+                                     ErrorContext{{}, 0, {}, std::string(alias)});
+  }
+  tx->needs_rollback = rollback;
+}
+
+bool get_rollback(std::string_view alias) {
+  const ThreadTransaction* tx = open_block(alias);
+  if (!tx) {
+    throw TransactionManagementError("The rollback flag doesn't work outside of an 'atomic' block.",
+                                     ErrorContext{{}, 0, {}, std::string(alias)});
+  }
+  return broken(*tx);
+}
+
+void on_commit(std::function<void()> fn, std::string_view alias) {
+  if (ThreadTransaction* tx = open_block(alias)) {
+    tx->on_commit.push_back(std::move(fn));
+    return;
+  }
+  fn();  // no transaction: as Django, at once
+}
+
 namespace detail {
 
 bool Lease::in_atomic_block(std::string_view alias) {
-  auto& all = transactions();
-  auto it = all.find(alias);
-  return it != all.end() && it->second.depth > 0;
+  return open_block(alias) != nullptr;
 }
 
 Lease::Lease(std::string_view alias) {
-  auto& all = transactions();
-  if (auto it = all.find(alias); it != all.end() && it->second.depth > 0) {
-    conn_ = it->second.lease.get();
+  if (ThreadTransaction* tx = open_block(alias)) {
+    if (broken(*tx)) refuse(alias);
+    conn_ = tx->lease.get();
     return;
   }
   pooled_ = database(alias).acquire();
