@@ -104,8 +104,13 @@ void register_functions(sqlite3* db) {
                              Aggregate{"STDDEV_SAMP", &moments_value<true, true>},
                              Aggregate{"VAR_POP", &moments_value<false, false>},
                              Aggregate{"VAR_SAMP", &moments_value<true, false>}}) {
+#if SQLITE_VERSION_NUMBER >= 3025000
     rc = sqlite3_create_window_function(db, a.name, 1, flags, nullptr, &moments_step, a.value,
                                         a.value, &moments_inverse, nullptr);
+#else  // no window functions before 3.25: plain aggregates
+    rc = sqlite3_create_function_v2(db, a.name, 1, flags, nullptr, nullptr, &moments_step, a.value,
+                                    nullptr);
+#endif
     if (rc != SQLITE_OK) raise(db, rc, std::string("registering ") + a.name);
   }
 }

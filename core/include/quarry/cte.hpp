@@ -35,7 +35,8 @@ namespace quarry {
 
 namespace detail {
 struct CteNode;
-// The model-like description of a CTE's rows (its columns as fields), for its queryset.
+// The row type of a CTE's queryset: a tag (its rows are Records; the model describing
+// its columns is derived from the CTE's query).
 struct CteRow {};
 
 std::shared_ptr<CteNode> make_cte(std::shared_ptr<const Query> q, std::string name);

@@ -9,7 +9,7 @@
 //   Window(Rank(), {.partition_by = {"course"}, .order_by = {"-gpa"}})
 //   Extract("created_at", "year"), Trunc("created_at", "month"), Cast("gpa", IntegerField())
 //
-// Subquery(), Exists() and OuterRef() take querysets, so they live in quarry/queryset.hpp.
+// Subquery() and Exists() take querysets, so they live in quarry/queryset.hpp.
 //
 // An Expr is an immutable handle on a tree that the SQL compiler walks; any value a
 // quarry::Value can hold converts to a literal Expr, which the compiler always sends as
@@ -246,7 +246,8 @@ Expr Least(std::vector<Operand> args);
 Expr Now();
 // The part of the text from position `pos` (from 1), `length` characters or to the end.
 Expr Substr(Operand text, int64_t pos, std::optional<int64_t> length = std::nullopt);
-// Rounded to `places` decimal places (half away from zero, or as the backend rounds).
+// Rounded to `places` decimal places, as the backend rounds (halves away from zero;
+// PostgreSQL rounds a float's halves to even).
 Expr Round(Operand number, int64_t places = 0);
 // The value converted to a field's type: Cast("gpa", IntegerField()),
 // Cast("name", CharField(255)).

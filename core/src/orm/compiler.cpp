@@ -117,6 +117,16 @@ void render(SqlWriter& w, std::string_view tmpl, Slot&& slot) {
   }
 }
 
+// A query whose rows a plain "FROM ... WHERE" names (COUNT(*), EXISTS need no subquery).
+bool simple(const Query& q) {
+  return !q.distinct && !q.sliced() && !q.has_aggregate_annotation() &&
+         !q.has_window_annotation() && q.combinator == Combinator::None && q.ctes.empty();
+}
+
+[[noreturn]] void not_supported(const Dialect& d, const std::string& what) {
+  throw NotSupportedError(what + " not supported by " + d.engine_name() + " " + d.server_version());
+}
+
 [[noreturn]] void unknown_slot(std::string_view name) {
   throw ProgrammingError("template slot {" + std::string(name) +
                          "} is not one this template takes");
@@ -259,15 +269,15 @@ std::optional<FieldKind> Compiler::kind_of(const Resolved& r) {
 }
 
 std::optional<FieldKind> Compiler::kind_of(const ExprNode& e) {
-  SqlWriter scratch(d_);  // an expression's kind is known once it is compiled
-  Compiler c(q_, scratch, table_);
-  c.outer_ = outer_;
-  c.enclosing_ = enclosing_;
-  c.depth_ = depth_;
-  c.in_window_ = in_window_;
-  c.annotations_as_columns_ = annotations_as_columns_;
-  c.annotation_kinds_ = annotation_kinds_;
-  return c.expr(e);
+  // An expression's kind is known once it is compiled: compile it where it stands and
+  // take the text and parameters back out. (An OuterRef in it writes through the query
+  // around, into the same writer, so a writer of its own would not do.) Joins it needs
+  // stay registered; the expression is about to be written for real and needs them.
+  const std::size_t text = w_.sql.size(), params = w_.params.size();
+  const auto kind = expr(e);
+  w_.sql.resize(text);
+  w_.params.resize(params);
+  return kind;
 }
 
 std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
@@ -337,9 +347,17 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       return inner.extras[0].kind;
     }
     case ExprNode::Kind::Exists: {
+      Compiler inner = subquery(*e.query);
+      if (!simple(*e.query)) {
+        // Grouped, sliced, combined or with CTEs: the whole query decides which rows exist.
+        w_.add("EXISTS (");
+        Compiled ignored;
+        inner.select(ignored, e.query->sliced());
+        w_.add(')');
+        return FieldKind::Boolean;
+      }
       w_.add("EXISTS (SELECT 1 AS ");
       w_.quoted("a");
-      Compiler inner = subquery(*e.query);
       inner.from_where();
       Query one(*e.query->model);
       one.high = 1;
@@ -358,15 +376,11 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       return window(e);
     case ExprNode::Kind::CteColumn: {
       const CteNode& cte = find_cte(e.func);
-      const Field* f = cte.columns ? cte.columns->find(e.path) : nullptr;
-      if (!f) {
-        throw FieldError("'" + e.path + "' is not a column of the CTE '" + cte.name +
-                         "'. Choices are: " + cte.columns->choices());
-      }
+      const Field& f = cte_column_field(cte, e.path);
       w_.quoted(cte.name);
       w_.add('.');
       w_.quoted(e.path);
-      return f->data_kind();
+      return f.data_kind();
     }
   }
   return std::nullopt;
@@ -388,20 +402,24 @@ const CteNode& Compiler::find_cte(std::string_view name) const {
                          "it (cte.join(...))");
 }
 
-void Compiler::with_clause() {
+Compiler Compiler::sibling(const Query& q) const {
+  Compiler c(q, w_, q.model->table());
+  c.enclosing_ = enclosing_;
+  c.cte_scope_ = cte_scope_;
+  c.depth_ = depth_;
+  return c;
+}
+
+void Compiler::with_clause(const std::vector<std::shared_ptr<const CteNode>>& ctes) {
   const bool recursive =
-      std::any_of(q_.ctes.begin(), q_.ctes.end(), [](const auto& n) { return n->recursive; });
+      std::any_of(ctes.begin(), ctes.end(), [](const auto& n) { return n->recursive; });
   if (recursive && !d_.features().has("supports_recursive_cte")) {
-    throw NotSupportedError("recursive CTEs are not supported by " + d_.engine_name() + " " +
-                            d_.server_version());
+    not_supported(d_, "recursive CTEs are");
   }
-  if (!d_.features().has("supports_cte")) {
-    throw NotSupportedError("CTEs (WITH) are not supported by " + d_.engine_name() + " " +
-                            d_.server_version());
-  }
+  if (!d_.features().has("supports_cte")) not_supported(d_, "CTEs (WITH) are");
   w_.add(recursive ? "WITH RECURSIVE " : "WITH ");
-  for (std::size_t i = 0; i < q_.ctes.size(); ++i) {
-    const CteNode& cte = *q_.ctes[i];
+  for (std::size_t i = 0; i < ctes.size(); ++i) {
+    const CteNode& cte = *ctes[i];
     if (i) w_.add(", ");
     w_.quoted(cte.name);
     w_.add(" (");
@@ -411,13 +429,11 @@ void Compiler::with_clause() {
     }
     w_.add(") AS (");
     const Query& body = *cte.query;
-    Compiler inner(body, w_, body.model->table());
-    inner.cte_scope_ = &q_.ctes;
-    inner.enclosing_ = enclosing_;
-    inner.depth_ = depth_;
+    Compiler inner = sibling(body);
+    inner.cte_scope_ = &ctes;
     inner.bare_compound_ = true;
     Compiled ignored;
-    inner.select(ignored, body.ordered && !body.order_by.empty());
+    inner.select(ignored);  // ordered only where it says so, or a slice picks by Meta.ordering
     w_.add(')');
   }
   w_.add(' ');
@@ -489,8 +505,7 @@ std::optional<FieldKind> Compiler::function(const ExprNode& e) {
   const std::string key = "func." + e.func;
   const std::string_view tmpl = d_.text(key);
   if (tmpl.empty()) {
-    throw NotSupportedError(e.func + " is not supported by " + d_.engine_name() + " " +
-                            d_.server_version());
+    not_supported(d_, e.func + " is");
   }
   render(w_, tmpl, [&](std::string_view slot) {
     if (slot == "args") {
@@ -598,8 +613,7 @@ std::optional<FieldKind> Compiler::date_part(const ExprNode& e) {
 
 std::optional<FieldKind> Compiler::window(const ExprNode& e) {
   if (!d_.features().has("supports_over_clause")) {
-    throw NotSupportedError("window functions (OVER) are not supported by " + d_.engine_name() +
-                            " " + d_.server_version());
+    not_supported(d_, "window functions (OVER) are");
   }
   const WindowNode& win = *e.window;
   const bool was = in_window_;
@@ -628,8 +642,7 @@ std::optional<FieldKind> Compiler::window(const ExprNode& e) {
     const Frame& f = *win.frame;
     const bool fixed = (f.start && *f.start != 0) || (f.end && *f.end != 0);
     if (!f.rows && fixed && !d_.features().has("supports_frame_range_fixed_distance")) {
-      throw NotSupportedError("RANGE frames with a fixed distance are not supported by " +
-                              d_.engine_name() + " " + d_.server_version());
+      not_supported(d_, "RANGE frames with a fixed distance are");
     }
     w_.add(space ? (f.rows ? " ROWS BETWEEN " : " RANGE BETWEEN ")
                  : (f.rows ? "ROWS BETWEEN " : "RANGE BETWEEN "));
@@ -890,6 +903,16 @@ bool refers_to(const Query& q, const QNode& n, Has&& has) {
   return false;
 }
 
+// A Window on the right of a lookup (filter("gpa__gt", Window(Avg("gpa")))): seen
+// without resolving any name, as every compile asks.
+bool compares_with_window(const QNode& n) {
+  if (n.kind == QNode::Kind::Leaf) {
+    return n.rhs && n.rhs->kind != ExprNode::Kind::Literal && contains_window(*n.rhs);
+  }
+  return std::any_of(n.children.begin(), n.children.end(),
+                     [](const auto& c) { return compares_with_window(*c); });
+}
+
 bool refers_to_aggregate(const Query& q, const QNode& n) {
   return refers_to(q, n, [](const ExprNode& e) { return contains_aggregate(e); });
 }
@@ -901,7 +924,11 @@ void Compiler::where_clause(bool having) {
   const bool grouped = q_.has_aggregate_annotation();
   const bool windowed = !having && q_.has_window_annotation();
   for (const auto& w : q_.where) {
-    if (windowed && refers_to(q_, *w, [](const ExprNode& e) { return contains_window(e); })) {
+    const bool on_window =
+        !having &&
+        (windowed ? refers_to(q_, *w, [](const ExprNode& e) { return contains_window(e); })
+                  : compares_with_window(*w));
+    if (on_window) {
       throw NotSupportedError(
           "filtering on a window function is not supported: filter the rows first, or "
           "select from the queryset as a CTE (quarry::With) and filter that");
@@ -937,11 +964,24 @@ bool Compiler::needs_group_by() const {
 
 void Compiler::select(Compiled& out, bool with_order) {
   if (q_.combinator != Combinator::None) {
+    // One WITH for the whole compound: the CTEs of every part, each once.
+    with_list_ = q_.ctes;
+    for (const auto& part : q_.combined) {
+      for (const auto& n : part->ctes) {
+        if (std::find(with_list_.begin(), with_list_.end(), n) == with_list_.end()) {
+          with_list_.push_back(n);
+        }
+      }
+    }
+    if (!with_list_.empty()) {
+      with_clause(with_list_);
+      cte_scope_ = &with_list_;
+    }
     combined_select(out);
     return;
   }
   const ModelMeta& m = *q_.model;
-  if (!q_.ctes.empty()) with_clause();
+  if (!q_.ctes.empty()) with_clause(q_.ctes);
   w_.add("SELECT ");
   if (q_.distinct) w_.add("DISTINCT ");
   // Each selected item, and whether GROUP BY must list it (it is not an aggregate);
@@ -1068,10 +1108,7 @@ void Compiler::from_clause() {
   }
   for (const CteJoin& j : q_.cte_joins) {
     const CteNode& cte = find_cte(j.cte);
-    if (cte.columns && !cte.columns->find(j.column)) {
-      throw FieldError("'" + j.column + "' is not a column of the CTE '" + cte.name +
-                       "'. Choices are: " + cte.columns->choices());
-    }
+    cte_column_field(cte, j.column);
     w_.add(" INNER JOIN ");
     w_.quoted(cte.name);
     w_.add(" ON (");
@@ -1242,16 +1279,22 @@ void Compiler::combined_select(Compiled& out) {
     throw NotSupportedError(std::string(op + 1) + "is not supported by " + d_.engine_name() + " " +
                             d_.server_version());
   }
-  std::vector<const Query*> parts;
-  Query head = q_;  // this query without the combination, order or slice
+  // The parts, without the CTEs the WITH above them holds.
+  std::vector<Query> copies;
+  copies.reserve(q_.combined.size() + 1);
+  Query& head = copies.emplace_back(q_);  // this query without the combination, order, slice
   head.combinator = Combinator::None;
   head.combined.clear();
   head.order_by.clear();
   head.ordered = true;
   head.low.reset();
   head.high.reset();
-  parts.push_back(&head);
-  for (const auto& c : q_.combined) parts.push_back(c.get());
+  for (const auto& c : q_.combined) copies.push_back(*c);
+  std::vector<const Query*> parts;
+  for (Query& c : copies) {
+    c.ctes.clear();
+    parts.push_back(&c);
+  }
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i) {
       w_.add(op);
@@ -1263,10 +1306,7 @@ void Compiler::combined_select(Compiled& out) {
     }
     if (parens) w_.add('(');
     Compiled part;
-    Compiler inner(*parts[i], w_, parts[i]->model->table());
-    inner.cte_scope_ = cte_scope_;
-    inner.enclosing_ = enclosing_;
-    inner.depth_ = depth_;
+    Compiler inner = sibling(*parts[i]);
     // A part is ordered only when it says so (and the backend allows it): never by
     // Meta.ordering.
     inner.select(part, parts[i]->ordered && !parts[i]->order_by.empty());
@@ -1302,11 +1342,6 @@ void Compiler::combined_select(Compiled& out) {
 // ---- the statements -----------------------------------------------------------------
 
 namespace {
-
-bool simple(const Query& q) {
-  return !q.distinct && !q.sliced() && !q.has_aggregate_annotation() &&
-         !q.has_window_annotation() && q.combinator == Combinator::None && q.ctes.empty();
-}
 
 void no_ctes(const Query& q, const char* what) {
   if (!q.ctes.empty()) {
@@ -1577,7 +1612,9 @@ int decimal_places_of(const Query& q, const ExprNode& e) {
 }
 
 std::string default_alias(const Expr& aggregate) {
-  const ExprNode& e = aggregate.node();
+  // Sum("x", {.default_value = 0}) is COALESCE(SUM(x), 0), named as SUM(x) is.
+  const ExprNode& e =
+      aggregate.node().aggregate_default ? *aggregate.node().args[0] : aggregate.node();
   // STDDEV_POP and STDDEV_SAMP are both StdDev ("gpa__stddev"); VAR_* are Variance.
   std::string func = e.func.starts_with("STDDEV") ? "stddev"
                      : e.func.starts_with("VAR")  ? "variance"

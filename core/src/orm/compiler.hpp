@@ -136,7 +136,10 @@ class Compiler {
   // The query an OuterRef() in this query reads from.
   Compiler& enclosing();
   // WITH [RECURSIVE] name (columns) AS (...), ... before the SELECT.
-  void with_clause();
+  void with_clause(const std::vector<std::shared_ptr<const CteNode>>& ctes);
+  // A compiler for another query at this one's level (a CTE's body, a part of a UNION):
+  // it reads the same OuterRefs and CTEs.
+  Compiler sibling(const Query& q) const;
   // The CTE of that name this query can read: its own, or one of a query around it.
   const CteNode& find_cte(std::string_view name) const;
   void concat(const ExprNode& e, std::size_t i);
@@ -184,6 +187,7 @@ class Compiler {
   // itself), and its UNION's parts are written without parentheses.
   const std::vector<std::shared_ptr<const CteNode>>* cte_scope_ = nullptr;
   bool bare_compound_ = false;
+  std::vector<std::shared_ptr<const CteNode>> with_list_;  // a compound's WITH
 };
 
 Compiled compile_select(const Query& q, const Dialect& d);

@@ -88,22 +88,20 @@ void check_name(const std::string& name) {
   }
 }
 
-void check_column(const CteNode& node, std::string_view column) {
-  if (node.columns && !node.columns->find(column)) {
-    throw FieldError("'" + std::string(column) + "' is not a column of the CTE '" + node.name +
-                     "'. Choices are: " + node.columns->choices());
-  }
-}
-
 }  // namespace
+
+const Field& cte_column_field(const CteNode& cte, std::string_view column) {
+  if (!cte.columns) {
+    throw ProgrammingError("the recursive CTE '" + cte.name + "' is still being defined");
+  }
+  if (const Field* f = cte.columns->find(column)) return *f;
+  throw FieldError("'" + std::string(column) + "' is not a column of the CTE '" + cte.name +
+                   "'. Choices are: " + cte.columns->choices());
+}
 
 std::shared_ptr<CteNode> make_cte(std::shared_ptr<const Query> q, std::string name) {
   check_name(name);
-  if (q->combinator == Combinator::None && !q->ordered) {
-    auto c = std::make_shared<Query>(*q);
-    c->ordered = true;  // Meta.ordering means nothing inside WITH
-    q = std::move(c);
-  }
+  q = without_default_ordering(std::move(q));
   auto node = std::make_shared<CteNode>();
   node->name = std::move(name);
   node->columns = columns_of(node->name, *q);
@@ -134,7 +132,8 @@ const std::string& cte_name(const CteNode& node) {
 }
 
 Expr cte_column(const CteNode& node, std::string column) {
-  check_column(node, column);  // a recursive CTE's own columns are checked when compiled
+  // A recursive CTE's own columns are checked when it is compiled.
+  if (node.columns) cte_column_field(node, column);
   auto n = std::make_shared<ExprNode>(ExprNode::Kind::CteColumn);
   n->func = node.name;
   n->path = std::move(column);
@@ -142,6 +141,10 @@ Expr cte_column(const CteNode& node, std::string column) {
 }
 
 std::shared_ptr<const Query> cte_rows(const std::shared_ptr<const CteNode>& node) {
+  if (!node->query) {
+    throw ProgrammingError("the recursive CTE '" + node->name +
+                           "' is still being defined: inside its definition, join it");
+  }
   auto q = std::make_shared<Query>(*node->columns);
   q->alias = node->query->alias;
   q->values_mode = true;
@@ -154,13 +157,19 @@ std::shared_ptr<const Query> with_cte_join(const Query& q,
                                            const std::shared_ptr<const CteNode>& node,
                                            const std::string& field, const std::string& column) {
   const Field& f = q.model->field(field);
-  check_column(*node, column);
+  if (node->columns) cte_column_field(*node, column);
   auto c = std::make_shared<Query>(q);
   c->cte_joins.push_back(CteJoin{node->name, &f, column});
   // A recursive CTE joined inside its own definition is in the WITH already.
   const bool defining = node->recursive && !node->query;
-  const bool listed = std::any_of(c->ctes.begin(), c->ctes.end(),
-                                  [&](const auto& n) { return n->name == node->name; });
+  bool listed = false;
+  for (const auto& n : c->ctes) {
+    if (n->name != node->name) continue;
+    if (n != node) {
+      throw ProgrammingError("two different CTEs are named '" + node->name + "' in one query");
+    }
+    listed = true;
+  }
   if (!defining && !listed) c->ctes.push_back(node);
   return c;
 }

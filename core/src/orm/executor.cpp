@@ -255,12 +255,17 @@ Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>
     named.emplace_back(name.empty() ? default_alias(e) : name, e);
     validate(q, e);
   }
-  if (q.empty) {  // as Django: COUNT is 0, the others NULL
+  if (q.empty) {  // as Django: COUNT is 0, the others their default or NULL, and no query
     std::vector<Value> values;
     auto names = std::make_shared<std::vector<std::string>>();
     for (const auto& [name, e] : named) {
       names->push_back(name);
-      values.push_back(e.node().func == "COUNT" ? Value(int64_t{0}) : Value());
+      const ExprNode& n = e.node();
+      const bool literal_default =
+          n.aggregate_default && n.args[1]->kind == ExprNode::Kind::Literal;
+      values.push_back(n.func == "COUNT" ? Value(int64_t{0})
+                       : literal_default ? n.args[1]->value
+                                         : Value());
     }
     return Record(std::move(names), std::move(values));
   }

@@ -157,6 +157,13 @@ Expr ExpressionWrapper(Expr e, FieldSpec output) {
 }
 
 namespace {
+std::shared_ptr<ExprNode> func_node(const char* name, std::vector<Expr> args) {
+  auto n = make_node(ExprNode::Kind::Func);
+  n->func = name;
+  for (auto& a : args) n->args.push_back(a.ptr());
+  return n;
+}
+
 Expr aggregate(const char* func, const Expr* arg, AggregateOptions options) {
   auto n = make_node(ExprNode::Kind::Aggregate);
   n->func = func;
@@ -167,16 +174,13 @@ Expr aggregate(const char* func, const Expr* arg, AggregateOptions options) {
   }
   n->distinct = options.distinct;
   if (options.filter) n->filter = options.filter->ptr();
-  Expr agg(std::move(n));
-  if (options.default_value) return Coalesce({agg, *options.default_value});
-  return agg;
-}
-
-std::shared_ptr<ExprNode> func_node(const char* name, std::vector<Expr> args) {
-  auto n = make_node(ExprNode::Kind::Func);
-  n->func = name;
-  for (auto& a : args) n->args.push_back(a.ptr());
-  return n;
+  if (!options.default_value) return Expr(std::move(n));
+  if (n->func == "COUNT") {
+    throw ValueError("Count does not allow default: it is 0 over no rows already");
+  }
+  auto c = func_node("Coalesce", {Expr(std::move(n)), *options.default_value});
+  c->aggregate_default = true;
+  return Expr(std::move(c));
 }
 
 Expr func(const char* name, std::vector<Expr> args) {

@@ -58,10 +58,11 @@ struct ExprNode {
   char op = 0;
   std::vector<ExprPtr> args;
   std::vector<std::pair<QPtr, ExprPtr>> whens;
-  std::string func;           // Aggregate: SQL name; Func: dialect key after "func."
-  std::string part;           // Func Extract/Trunc: the date part
-  std::vector<int64_t> ints;  // Func: integer arguments (Substr's pos, Round's places, ...)
-  bool window_only = false;   // a ranking function, valid only inside Window
+  std::string func;                // Aggregate: SQL name; Func: dialect key after "func."
+  std::string part;                // Func Extract/Trunc: the date part
+  std::vector<int64_t> ints;       // Func: integer arguments (Substr's pos, Round's places, ...)
+  bool window_only = false;        // a ranking function, valid only inside Window
+  bool aggregate_default = false;  // Func Coalesce: an aggregate's default_value
   bool distinct = false;
   bool star = false;
   QPtr filter;

@@ -135,6 +135,12 @@ Resolved resolve_ref(const Query& q, std::string_view path);
 std::optional<FieldKind> transformed_kind(std::optional<FieldKind> base,
                                           std::span<const std::string_view> transforms);
 
+// The column of a CTE (as a field of its derived model); FieldError listing its columns.
+const Field& cte_column_field(const CteNode& cte, std::string_view column);
+// The query as a subquery or a CTE's body: Meta.ordering means nothing there, unless a
+// slice picks rows by it.
+std::shared_ptr<const Query> without_default_ordering(std::shared_ptr<const Query> q);
+
 // Calls fn with each OuterRef() target of the query (F() of the query around it).
 void for_each_outer_ref(const Query& q, const std::function<void(const ExprNode&)>& fn);
 

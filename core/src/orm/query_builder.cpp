@@ -268,18 +268,26 @@ Expr subquery(std::shared_ptr<const Query> q) {
     c->values_mode = true;
     c->values_fields = {"pk"};
   }
-  if (!c->ordered && !c->sliced()) c->ordered = true;  // Meta.ordering means nothing here
   auto n = std::make_shared<ExprNode>(ExprNode::Kind::Subquery);
-  n->query = std::move(c);
+  n->query = without_default_ordering(std::move(c));
   return Expr(std::move(n));
+}
+
+std::shared_ptr<const Query> without_default_ordering(std::shared_ptr<const Query> q) {
+  if (q->ordered || q->sliced() || q->combinator != Combinator::None) return q;
+  auto c = copy(*q);
+  c->ordered = true;
+  return c;
 }
 
 Expr exists_subquery(std::shared_ptr<const Query> q) {
   auto c = copy(*q);
-  // Which rows exist is all it asks: no columns, no order.
-  c->values_mode = false;
-  c->order_by.clear();
-  c->ordered = true;
+  // Which rows exist is all it asks: no related columns, no order (a slice keeps its
+  // order: it picks the rows).
+  if (!c->sliced()) {
+    c->order_by.clear();
+    c->ordered = true;
+  }
   c->select_related.clear();
   auto n = std::make_shared<ExprNode>(ExprNode::Kind::Exists);
   n->query = std::move(c);
