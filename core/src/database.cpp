@@ -1,5 +1,7 @@
 #include "quarry/database.hpp"
 
+#include <cctype>
+
 #include "plugin/plugin_error.hpp"
 #include "quarry/errors.hpp"
 
@@ -64,6 +66,24 @@ std::unique_ptr<Connection> Database::connect() {
       new Connection(engine_, handle, settings_.alias, log_, settings_.statement_cache_size));
   conn->attach_dialect(dialect_for(settings_.server_version.empty() ? conn->server_version()
                                                                     : settings_.server_version));
+  const Dialect& d = *conn->dialect_;
+  if (!settings_.isolation_level.empty()) {
+    const std::string_view set = d.text("tx.isolation");
+    if (!set.empty()) {
+      std::string level = settings_.isolation_level;  // one of four names, checked
+      for (char& c : level) c = c == '_' ? ' ' : static_cast<char>(std::toupper(c));
+      conn->run_control(Dialect::render_text(set, {{"level", level}}));
+    } else if (settings_.isolation_level != "serializable") {
+      throw ImproperlyConfigured("databases." + settings_.alias + ".isolation_level: " +
+                                 d.engine_name() + " runs every transaction serializable; '" +
+                                 settings_.isolation_level + "' cannot be set");
+    }
+  }
+  // Without row locks, select_for_update() relies on transactions that take the write
+  // lock when they begin.
+  if (!d.features().has("has_select_for_update") && settings_.select_for_update != "strict") {
+    conn->begin_sql_ = std::string(d.text("tx.begin_immediate"));
+  }
   return conn;
 }
 

@@ -40,6 +40,7 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("max_params", "65535");
   d->set("max_identifier_length", "64");
   d->set("tx.begin", "START TRANSACTION");
+  d->set("tx.isolation", "SET SESSION TRANSACTION ISOLATION LEVEL {level}");
   // MySQL has no OFFSET without LIMIT; this is the documented way to say "all".
   d->set("offset", "LIMIT 18446744073709551615 OFFSET {offset}");
 

@@ -27,6 +27,7 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   }
   d->set("transform.second", "EXTRACT(SECOND FROM DATE_TRUNC('second', {lhs}))");
   d->set("func.Now", "STATEMENT_TIMESTAMP()");  // differs from statement to statement
+  d->set("tx.isolation", "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL {level}");
   // A bound integer is a bigint, which SUBSTR, NTILE, LAG ... do not take.
   d->set("int_arg", "CAST({value} AS integer)");
   // ROUND(x, places) exists for numeric only.

@@ -28,6 +28,7 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->set("type.BinaryField", "BLOB");
   d->set("ddl.auto_pk", "integer NOT NULL PRIMARY KEY AUTOINCREMENT");
   d->set("explain", "EXPLAIN QUERY PLAN");
+  d->set("tx.begin_immediate", "BEGIN IMMEDIATE");
 
   // SQLite's LIKE ignores case (ASCII only), so the case-sensitive lookups use GLOB,
   // whose wildcards are * and ? (escaped in brackets): better than Django, whose

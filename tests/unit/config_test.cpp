@@ -109,8 +109,14 @@ TEST(Config, ErrorsNameTheFileTheLineAndTheKey) {
             "app.yaml:4: databases.default.port: expected a whole number, got 'abc'");
   EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    hots: x\n"),
             "app.yaml:4: databases.default.hots: unknown key 'hots'; the keys here are: engine, "
-            "host, log_limit, log_queries, name, options, password, plugin_path, pool, port, "
-            "server_version, statement_cache_size, url, user");
+            "host, isolation_level, log_limit, log_queries, name, options, password, plugin_path, "
+            "pool, port, select_for_update, server_version, statement_cache_size, url, user");
+  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    isolation_level: snapshot\n"),
+            "app.yaml:4: databases.default.isolation_level: expected one of read_uncommitted, "
+            "read_committed, repeatable_read, serializable, got 'snapshot'");
+  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    select_for_update: lax\n"),
+            "app.yaml:4: databases.default.select_for_update: expected one of immediate, "
+            "ignore_options, strict, got 'lax'");
   EXPECT_EQ(error_of("databases:\n  default:\n    name: x.db\n"),
             "app.yaml:3: databases.default: no engine: give engine: (sqlite, postgres, mysql or a "
             "plugin's name) or url:");

@@ -344,6 +344,34 @@ TEST_F(Sql, RowLocks) {
   EXPECT_NE(on(objects<Order>().select_for_update().filter("pk", 1), "pg")
                 .find("WHERE \"shop_order\".\"id\" = $1::bigint FOR UPDATE"),
             std::string::npos);
+  // Each option in each backend's words.
+  const auto orders = Order::objects().order_by({}).select_related("customer");
+  const auto tail = [](const std::string& sql) { return sql.substr(sql.find(" FOR ")); };
+  EXPECT_EQ(tail(on(orders.select_for_update({.nowait = true, .of = {"self", "customer"}}), "pg")),
+            " FOR UPDATE OF \"shop_order\", \"customer\" NOWAIT");
+  EXPECT_EQ(tail(on(orders.select_for_update({.skip_locked = true, .no_key = true}), "pg")),
+            " FOR NO KEY UPDATE SKIP LOCKED");
+  EXPECT_EQ(tail(on(orders.select_for_update({.skip_locked = true}), "my")),
+            " FOR UPDATE SKIP LOCKED");
+  EXPECT_EQ(tail(on(orders.select_for_update({.nowait = true}), "my")), " FOR UPDATE NOWAIT");
+  // What a backend lacks is refused by name before any SQL is sent.
+  for (const auto& [options, name] : std::vector<std::pair<ForUpdate, std::string>>{
+           {{.of = {"self"}}, "of"}, {{.no_key = true}, "no_key"}}) {
+    try {
+      on(orders.select_for_update(options), "my");
+      FAIL() << name;
+    } catch (const NotSupportedError& e) {
+      EXPECT_NE(
+          std::string(e.what()).find("select_for_update(" + name + ") is not supported by mysql"),
+          std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_THROW(on(orders.select_for_update({.skip_locked = true}), "old_maria"), NotSupportedError);
+  EXPECT_THROW(orders.select_for_update({.nowait = true, .skip_locked = true}), ValueError);
+  EXPECT_THROW(on(orders.select_for_update({.of = {"status"}}), "pg"), FieldError);
+  // SQLite has no row locks: no clause (its transactions begin IMMEDIATE instead).
+  EXPECT_EQ(on(orders.select_for_update(), "lite").find(" FOR "), std::string::npos);
 }
 
 TEST_F(Sql, ManagersFilterByDefault) {

@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "quarry/connection.hpp"
+#include "quarry/errors.hpp"
 #include "quarry/pool.hpp"
 
 namespace quarry {
@@ -78,6 +79,23 @@ template <class F>
 requires std::is_invocable_v<F>
 decltype(auto) atomic(F&& fn) {
   return atomic(std::string("default"), std::forward<F>(fn));
+}
+
+// Runs fn in an outermost atomic block, again (up to `attempts` times in all) when the
+// database rolled the transaction back to resolve a conflict: SerializationFailure or
+// DeadlockDetected. fn must be safe to run again: everything it did in the database was
+// rolled back, its other effects were not. Inside another block it raises
+// TransactionManagementError (only a whole transaction can be retried).
+template <class F>
+requires std::is_invocable_v<F> std::invoke_result_t<F> retry_transaction(std::string alias, F&& fn,
+                                                                          int attempts = 5) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return atomic(alias, fn, {.durable = true});
+    } catch (const TransactionRollbackError&) {
+      if (attempt >= attempts) throw;
+    }
+  }
 }
 
 // Marks the innermost open block on alias to roll back at its end (true), or clears the

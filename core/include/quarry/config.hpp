@@ -39,6 +39,15 @@ struct DatabaseSettings {
   bool log_queries = false;
   std::size_t log_limit = 9000;
   std::size_t statement_cache_size = 256;
+  // The isolation level of every session ("" keeps the server's default):
+  // read_uncommitted, read_committed, repeatable_read or serializable.
+  std::string isolation_level;
+  // What select_for_update() does where the backend has no row locks (SQLite):
+  // immediate: atomic blocks begin with BEGIN IMMEDIATE, so writers take turns and a
+  //   read-modify-write is safe; nowait, skip_locked, of and no_key are refused;
+  // ignore_options: the same, with those options ignored;
+  // strict: select_for_update() raises NotSupportedError.
+  std::string select_for_update = "immediate";
   // The server's version, if known: lets SQL be generated without connecting.
   std::string server_version;
   std::string source;  // where it was declared: "configs/app.yaml:7"

@@ -131,6 +131,7 @@ class Connection {
   std::vector<ResultSet*> open_results_;  // released before the session closes
   uint64_t prepared_count_ = 0;
   uint64_t savepoint_seq_ = 0;
+  std::string begin_sql_;  // BEGIN as this alias begins (SQLite: BEGIN IMMEDIATE), or ""
   bool in_transaction_ = false;
   bool transaction_failed_ = false;
   bool broken_ = false;

@@ -81,6 +81,21 @@ struct CompiledSql {
 
 using Kwargs = std::initializer_list<std::pair<std::string, Expr>>;
 
+// select_for_update()'s options, as Django's keyword arguments. Each is checked against
+// the backend before any SQL is sent (NotSupportedError names it):
+//   nowait       PostgreSQL, MariaDB 10.3+, MySQL 8.0.1+: LockNotAvailable at once
+//   skip_locked  PostgreSQL 9.5+, MariaDB 10.6+, MySQL 8.0.1+: locked rows are left out
+//   of           PostgreSQL, MySQL 8.0.1+: only these tables' rows ("self", or paths
+//                given to select_related)
+//   no_key       PostgreSQL: FOR NO KEY UPDATE, which does not block inserts pointing at
+//                the row
+struct ForUpdate {
+  bool nowait = false;
+  bool skip_locked = false;
+  std::vector<std::string> of{};
+  bool no_key = false;
+};
+
 // explain()'s options, as Django's explain(format=None, **options). The format and the
 // option names are the backend's own, checked against its list before anything runs:
 //   PostgreSQL  format TEXT, XML, JSON, YAML; options ANALYZE, VERBOSE, COSTS, SETTINGS,
@@ -131,7 +146,7 @@ std::shared_ptr<const Query> with_none(const Query& q);
 std::shared_ptr<const Query> with_alias(const Query& q, std::string alias);
 std::shared_ptr<const Query> with_combination(const Query& q, int kind, const Query& other,
                                               bool all);
-std::shared_ptr<const Query> with_for_update(const Query& q);
+std::shared_ptr<const Query> with_for_update(const Query& q, ForUpdate options);
 // select_related(paths); with no paths, every non-null ForeignKey, followed as far as they
 // go (Django's select_related() without arguments).
 std::shared_ptr<const Query> with_select_related(const Query& q, std::vector<std::string> paths,
@@ -377,8 +392,12 @@ class BasicQuerySet {
   Derived difference(const Derived& other) const {
     return make(detail::with_combination(*q_, 3, other.query(), false));
   }
-  // SELECT ... FOR UPDATE (inside an atomic block), where the backend has row locks.
-  Derived select_for_update() const { return make(detail::with_for_update(*q_)); }
+  // SELECT ... FOR UPDATE: the rows stay locked until the atomic block it runs in ends
+  // (outside one: TransactionManagementError). SQLite has no row locks: see the
+  // select_for_update setting in docs/config.md.
+  Derived select_for_update(ForUpdate options = {}) const {
+    return make(detail::with_for_update(*q_, std::move(options)));
+  }
   // Django's select_related("customer", "order__customer"): the related objects of
   // ForeignKeys read in the same query (one JOIN each), so touching them costs nothing.
   // With no names, every non-null ForeignKey, as far as they go.

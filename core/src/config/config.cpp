@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <set>
 #include <sstream>
 
@@ -101,6 +102,17 @@ bool boolean(const Where& w, const YAML::Node& node, const std::string& key) {
   w.fail(node, key, "expected true or false, got '" + s + "'");
 }
 
+std::string one_of(const Where& w, const YAML::Node& node, const std::string& key,
+                   std::initializer_list<const char*> allowed) {
+  const std::string s = scalar(w, node, key);
+  std::string list;
+  for (const char* a : allowed) {
+    if (s == a) return s;
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  w.fail(node, key, "expected one of " + list + ", got '" + s + "'");
+}
+
 std::vector<std::string> string_list(const Where& w, const YAML::Node& node,
                                      const std::string& key) {
   std::vector<std::string> out;
@@ -167,7 +179,9 @@ DatabaseSettings read_database(const Where& w, const std::string& alias, const Y
                                               "log_queries",
                                               "log_limit",
                                               "statement_cache_size",
-                                              "server_version"};
+                                              "server_version",
+                                              "isolation_level",
+                                              "select_for_update"};
 
   DatabaseSettings s;
   if (const YAML::Node url = node["url"]) {
@@ -216,6 +230,11 @@ DatabaseSettings read_database(const Where& w, const std::string& alias, const Y
       s.statement_cache_size = static_cast<std::size_t>(integer(w, v, path, 0, 100'000));
     } else if (name == "server_version") {
       s.server_version = scalar(w, v, path);
+    } else if (name == "isolation_level") {
+      s.isolation_level = one_of(
+          w, v, path, {"read_uncommitted", "read_committed", "repeatable_read", "serializable"});
+    } else if (name == "select_for_update") {
+      s.select_for_update = one_of(w, v, path, {"immediate", "ignore_options", "strict"});
     } else {
       unknown_key(w, kv.first, key, name, kKeys);
     }

@@ -220,7 +220,7 @@ void Connection::begin() {
     throw TransactionManagementError("a transaction is already open on this connection",
                                      ErrorContext{{}, 0, {}, alias_});
   }
-  run_control(dialect_->text("tx.begin"));
+  run_control(begin_sql_.empty() ? dialect_->text("tx.begin") : std::string_view(begin_sql_));
   in_transaction_ = true;
   transaction_failed_ = false;
 }

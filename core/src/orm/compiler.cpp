@@ -1090,11 +1090,54 @@ void Compiler::select(Compiled& out, bool with_order) {
   }
   if (with_order) order_by_clause();
   limit_clause();
-  if (q_.for_update && d_.features().has("has_select_for_update")) {
-    w_.add(' ');
-    w_.add(d_.text("lock.for_update"));
-  }
+  if (q_.for_update && d_.features().has("has_select_for_update")) lock_clause();
   insert_joins();
+}
+
+// FOR [NO KEY] UPDATE [OF ...] [NOWAIT | SKIP LOCKED]; each option only where the
+// backend has it, refused by name before any SQL is sent.
+void Compiler::lock_clause() {
+  const ForUpdate& o = q_.lock;
+  const auto need = [&](const char* feature, const char* option) {
+    if (!d_.features().has(feature)) {
+      not_supported(d_, std::string("select_for_update(") + option + ") is");
+    }
+  };
+  if (o.no_key) need("has_select_for_no_key_update", "no_key");
+  if (!o.of.empty()) need("has_select_for_update_of", "of");
+  if (o.nowait) need("has_select_for_update_nowait", "nowait");
+  if (o.skip_locked) need("has_select_for_update_skip_locked", "skip_locked");
+  w_.add(' ');
+  w_.add(d_.text(o.no_key ? "lock.for_no_key_update" : "lock.for_update"));
+  if (!o.of.empty()) {
+    std::string tables;
+    for (const std::string& path : o.of) {
+      if (!tables.empty()) tables += ", ";
+      if (path == "self") {
+        d_.append_quoted(tables, table_);
+        continue;
+      }
+      if (std::find(q_.select_related.begin(), q_.select_related.end(), path) ==
+          q_.select_related.end()) {
+        std::string choices = "self";
+        for (const auto& p : q_.select_related) choices += ", " + p;
+        throw FieldError("Invalid field name(s) given in select_for_update(of=...): '" + path +
+                         "'. Only relational fields followed in the query are allowed. Choices "
+                         "are: " +
+                         choices);
+      }
+      d_.append_quoted(tables, join(relation_path(q_, path)));
+    }
+    w_.add(' ');
+    w_.add(d_.render("lock.of", {{"tables", tables}}));
+  }
+  if (o.nowait) {
+    w_.add(' ');
+    w_.add(d_.text("lock.nowait"));
+  } else if (o.skip_locked) {
+    w_.add(' ');
+    w_.add(d_.text("lock.skip_locked"));
+  }
 }
 
 void Compiler::from_clause() {

@@ -150,6 +150,7 @@ class Compiler {
   void combined_select(Compiled& out);
   // One ORDER BY item; a selected annotation by its alias unless !by_alias.
   void order_item(const OrderBy& o, bool flip, bool by_alias = true);
+  void lock_clause();
   // " FROM table", remembering where the joins go.
   void from_clause();
   // The alias of the table the hops lead to, joining the tables still missing (INNER

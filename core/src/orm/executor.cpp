@@ -66,6 +66,39 @@ void bind_relations(const ModelMeta& m, void* obj, const Contexts& contexts) {
 
 }  // namespace
 
+namespace {
+
+// select_for_update() needs a transaction; where the backend has no row locks (SQLite)
+// the alias's policy says what it means (docs/config.md).
+void check_row_locks(const Query& q) {
+  if (!Lease::in_atomic_block(q.alias)) {
+    throw TransactionManagementError("select_for_update cannot be used outside of a transaction.");
+  }
+  const Dialect& d = dialect_for(q);
+  if (d.features().has("has_select_for_update")) return;
+  const std::string& policy = database(q.alias).settings().select_for_update;
+  const std::string backend = d.engine_name() + " " + d.server_version();
+  if (policy == "strict") {
+    throw NotSupportedError("select_for_update() is not supported by " + backend +
+                            ", which has no row locks (select_for_update: strict)");
+  }
+  if (policy == "ignore_options") return;
+  const ForUpdate& o = q.lock;
+  const char* option = o.nowait        ? "nowait"
+                       : o.skip_locked ? "skip_locked"
+                       : !o.of.empty() ? "of"
+                       : o.no_key      ? "no_key"
+                                       : nullptr;
+  if (option) {
+    throw NotSupportedError(std::string("select_for_update(") + option + ") is not supported by " +
+                            backend +
+                            ": its transactions serialise writers (BEGIN IMMEDIATE) instead of "
+                            "locking rows (select_for_update: ignore_options drops the option)");
+  }
+}
+
+}  // namespace
+
 struct Cursor::State {
   Lease lease;  // declared first: the result below must go before the connection
   const ModelMeta* model;
@@ -132,9 +165,7 @@ struct Cursor::State {
 };
 
 Cursor::Cursor(const Query& q, bool stream) {
-  if (q.for_update && !Lease::in_atomic_block(q.alias)) {
-    throw TransactionManagementError("select_for_update cannot be used outside of a transaction.");
-  }
+  if (q.for_update) check_row_locks(q);
   s_ = std::make_unique<State>(q, compile_select(q, dialect_for(q)), stream);
 }
 

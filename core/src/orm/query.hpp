@@ -62,6 +62,7 @@ class Query {
   std::shared_ptr<const PrefetchJoin> prefetch_join;
   bool empty = false;  // none(): matches nothing, never runs
   bool for_update = false;
+  ForUpdate lock;  // select_for_update()'s options
   Combinator combinator = Combinator::None;
   bool combinator_all = false;
   std::vector<std::shared_ptr<const Query>> combined;  // the other operands

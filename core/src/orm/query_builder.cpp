@@ -173,9 +173,13 @@ QueryPtr with_combination(const Query& q, int kind, const Query& other, bool all
   return c;
 }
 
-QueryPtr with_for_update(const Query& q) {
+QueryPtr with_for_update(const Query& q, ForUpdate options) {
+  if (options.nowait && options.skip_locked) {
+    throw ValueError("The nowait option cannot be used with skip_locked.");
+  }
   auto c = copy(q);
   c->for_update = true;
+  c->lock = std::move(options);
   return c;
 }
 

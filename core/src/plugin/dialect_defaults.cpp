@@ -16,6 +16,12 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         {"max_identifier_length", "0"},  // 0: no limit
         // Transactions; {name} is a quoted savepoint name.
         {"tx.begin", "BEGIN"},
+        // A transaction that takes the write lock at once, for backends without row locks
+        // (select_for_update: immediate); empty where there is none.
+        {"tx.begin_immediate", ""},
+        // Sets the session's isolation level ({level}: READ COMMITTED, SERIALIZABLE, ...);
+        // empty: the backend has one level, serializable.
+        {"tx.isolation", ""},
         {"tx.commit", "COMMIT"},
         {"tx.rollback", "ROLLBACK"},
         {"tx.savepoint", "SAVEPOINT {name}"},
