@@ -1,4 +1,8 @@
 // The seed's "Advanced Django ORM & Database Optimization Topics".
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
 #include "sections.hpp"
 #include "seed/models.hpp"
 
@@ -80,18 +84,52 @@ void advanced(Tour& t) {
            ", deferred: " + join(s->state.deferred, [](const std::string& f) { return f; });
   });
 
-  t.section("Advanced 6. Transactions: with transaction.atomic(): ... save()", [] {
+  t.section("Advanced 6. select_for_update(): with transaction.atomic(): ... order.save()", [] {
     const int64_t id = Order::objects().first()->id;
     {
-      auto tx = atomic("default");
-      Order o = Order::objects().select_for_update().get("id", id);
-      o.amount += Decimal("100");
-      save(o);
-      tx.commit();
+      auto tx = atomic("default");  // commits at the end of the scope
+      Order order = Order::objects().select_for_update().get("id", id);
+      order.amount += Decimal("100");
+      save(order);
     }
     return "order " + std::to_string(id) + " amount now " +
-           Order::objects().get("id", id).amount.to_string();
+           Order::objects().get("id", id).amount.to_string() + " (" +
+           (database().dialect().features().has("has_select_for_update")
+                ? "the row was locked until COMMIT"
+                : "SQLite: the block began IMMEDIATE, writers took turns") +
+           ")";
   });
+
+  t.section("Advanced 6. Concurrent increments: 4 threads x 25, select_for_update in atomic", [] {
+    const int64_t id = Order::objects().first()->id;
+    const Decimal before = Order::objects().get("id", id).amount;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([id] {
+        for (int i = 0; i < 25; ++i) {
+          atomic([&] {
+            Order o = Order::objects().select_for_update().get("id", id);
+            o.amount += Decimal("1");
+            save(o, {.update_fields = {"amount"}});
+          });
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    const Decimal after = Order::objects().get("id", id).amount;
+    if (after - before != Decimal("100")) throw std::runtime_error("lost an update");
+    return before.to_string() + " + 100 increments = " + after.to_string() + ", none lost";
+  });
+
+  t.section("Advanced 7. Iterators: for customer in Customer.objects.iterator(chunk_size=2000)",
+            [] {
+              int n = 0;
+              std::string names;
+              for (const Customer& c : objects<Customer>().iterator(2000)) {
+                names += (n++ ? ", " : "") + c.name;
+              }
+              return std::to_string(n) + " customers streamed, at most 2000 in memory: " + names;
+            });
 
   t.section("Advanced 8. Bulk: Order.objects.filter(status='pending').update(status='processed')",
             [] {
