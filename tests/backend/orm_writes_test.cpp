@@ -192,6 +192,20 @@ TEST_F(Writes, AFailedAtomicBlockLeavesNothingBehind) {
             std::vector<std::string>{"kept"});
 }
 
+TEST_F(Writes, CreateAlwaysInserts) {
+  const Product p = objects<Product>().create({{"name", "first"}, {"price", 1}});
+  Product again = p;
+  again.name = "second";
+  // As Django's create(): an INSERT, so an existing key is an IntegrityError, and the row
+  // that has it is left as it was.
+  EXPECT_THROW(objects<Product>().create(again), IntegrityError);
+  EXPECT_EQ(objects<Product>().get("id", p.id).name, "first");
+  // save() of the same object updates it.
+  save(again);
+  EXPECT_EQ(objects<Product>().get("id", p.id).name, "second");
+  EXPECT_THROW(save(again, {.update_fields = {"name"}, .force_insert = true}), ValueError);
+}
+
 TEST_F(Writes, SelectForUpdateNeedsATransaction) {
   objects<Order>().create({{"amount", Decimal("5")}});
   EXPECT_THROW(objects<Order>().select_for_update().list(), TransactionManagementError);

@@ -40,6 +40,7 @@ std::string display(const T& obj, std::string_view field) {
 struct SaveOptions {
   std::string using_ = "default";          // the database alias
   std::vector<std::string> update_fields;  // only these, on UPDATE (Django's update_fields)
+  bool force_insert = false;               // INSERT, never UPDATE (Django's force_insert)
 };
 
 // INSERT when the primary key is unset (0, empty, nil); otherwise UPDATE, and INSERT if
@@ -47,7 +48,7 @@ struct SaveOptions {
 // first. Returns the object's primary key value.
 template <Model T>
 void save(T& obj, const SaveOptions& options = {}) {
-  detail::save(meta<T>(), &obj, options.using_, options.update_fields);
+  detail::save(meta<T>(), &obj, options.using_, options.update_fields, options.force_insert);
 }
 
 // DELETE of this object, or what the model's on_remove() hook does instead. Returns

@@ -204,7 +204,7 @@ CompiledSql sql_of(const Query& q);
 
 // Writes on objects, through their ModelMeta.
 void save(const ModelMeta& m, void* obj, const std::string& alias,
-          const std::vector<std::string>& update_fields);
+          const std::vector<std::string>& update_fields, bool force_insert = false);
 int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias);
 void set_fields(const ModelMeta& m, void* obj,
                 const std::vector<std::pair<std::string, Expr>>& values);
@@ -620,9 +620,10 @@ class QuerySet
 
   // ---- writes ---------------------------------------------------------------------------
 
-  // Inserts the object and returns it with its primary key.
+  // Inserts the object and returns it with its primary key. Always an INSERT, as in
+  // Django: an object whose key exists already raises IntegrityError.
   T create(T obj) const {
-    detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});
+    detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {}, /*force_insert=*/true);
     return obj;
   }
   // create({{"name", "A"}, {"gpa", 3.9}}): the other members keep their defaults.
@@ -673,7 +674,7 @@ class QuerySet
         detail::apply_defaults(meta<T>(), &obj);
         detail::set_fields(meta<T>(), &obj, detail::plain_fields(kw));
         detail::set_fields(meta<T>(), &obj, {defaults.begin(), defaults.end()});
-        detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});
+        detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {}, /*force_insert=*/true);
         return std::pair<T, bool>{std::move(obj), true};
       });
     } catch (const IntegrityError&) {
@@ -698,7 +699,7 @@ class QuerySet
         detail::apply_defaults(meta<T>(), &obj);
         detail::set_fields(meta<T>(), &obj, detail::plain_fields(kw));
         detail::set_fields(meta<T>(), &obj, def);
-        detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});
+        detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {}, /*force_insert=*/true);
         return std::pair<T, bool>{std::move(obj), true};
       }
       detail::set_fields(meta<T>(), &obj, def);

@@ -84,7 +84,10 @@ void insert(const ModelMeta& m, void* obj, Connection& conn) {
 }  // namespace
 
 void save(const ModelMeta& m, void* obj, const std::string& alias,
-          const std::vector<std::string>& given_fields) {
+          const std::vector<std::string>& given_fields, bool force_insert) {
+  if (force_insert && !given_fields.empty()) {
+    throw ValueError("Cannot force an insert in save() with update_fields.");
+  }
   for (const auto& n : given_fields) m.field(n);
   ModelState* st = m.state_of(obj);
   // A partly loaded object writes only what was loaded.
@@ -117,8 +120,9 @@ void save(const ModelMeta& m, void* obj, const std::string& alias,
       bind_members(m, obj, alias);  // its Many<> members can be used now
     }
   } mark{m, obj, st, alias};
-  // A key the object just got from its default is new: no UPDATE to try (as Django).
-  if (!unset(key) && !(had_default_key && (!st || st->adding))) {
+  // A key the object just got from its default is new: no UPDATE to try (as Django); nor
+  // when the caller asks for an INSERT (create(): a key that exists is an IntegrityError).
+  if (!force_insert && !unset(key) && !(had_default_key && (!st || st->adding))) {
     stamp(m, obj, false);
     std::vector<std::pair<std::string, Expr>> assignments;
     for (const auto& f : m.fields()) {
