@@ -1284,7 +1284,7 @@ void Compiler::order_by_clause(bool) {
     if (needs_group_by()) return;
     for (const auto& o : q_.model->ordering()) defaults.push_back(order_from_text(o));
   }
-  const std::vector<OrderBy>& items = q_.ordered ? q_.order_by : defaults;
+  const std::vector<OrderBy>& items = q_.ordered ? q_.order_by.get() : defaults;
   if (items.empty()) return;
   w_.add(" ORDER BY ");
   for (std::size_t i = 0; i < items.size(); ++i) {

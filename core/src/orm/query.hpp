@@ -29,6 +29,56 @@ enum class Combinator { None, Union, Intersection, Difference };
 struct PrefetchJoin;
 struct CteNode;
 
+// A list of a Query, shared between the copies a chain of QuerySet calls makes: each
+// call copies the whole query, and most of its lists are empty or unchanged, so copying
+// one is copying a pointer (none at all while it is empty). Read like a const vector;
+// changing it copies it first if another query shares it.
+template <class T>
+class SharedList {
+ public:
+  SharedList() = default;
+  SharedList(std::vector<T> v) { *this = std::move(v); }  // NOLINT(google-explicit-constructor)
+  SharedList& operator=(std::vector<T> v) {
+    if (v.empty()) {
+      p_.reset();
+    } else {
+      p_ = std::make_shared<std::vector<T>>(std::move(v));
+    }
+    return *this;
+  }
+  const std::vector<T>& get() const { return p_ ? *p_ : none(); }
+  operator const std::vector<T>&() const { return get(); }  // NOLINT(google-explicit-constructor)
+  auto begin() const { return get().begin(); }
+  auto end() const { return get().end(); }
+  bool empty() const { return !p_ || p_->empty(); }
+  std::size_t size() const { return p_ ? p_->size() : 0; }
+  const T& operator[](std::size_t i) const { return (*p_)[i]; }
+  const T& front() const { return p_->front(); }
+  const T& back() const { return p_->back(); }
+  // The list to change: this query's own.
+  std::vector<T>& edit() {
+    if (!p_) {
+      p_ = std::make_shared<std::vector<T>>();
+    } else if (p_.use_count() > 1) {
+      p_ = std::make_shared<std::vector<T>>(*p_);
+    }
+    return *p_;
+  }
+  void push_back(T v) { edit().push_back(std::move(v)); }
+  template <class... A>
+  T& emplace_back(A&&... a) {
+    return edit().emplace_back(std::forward<A>(a)...);
+  }
+  void clear() { p_.reset(); }
+
+ private:
+  static const std::vector<T>& none() {
+    static const std::vector<T> kNone;
+    return kNone;
+  }
+  std::shared_ptr<std::vector<T>> p_;
+};
+
 // A CTE joined to the query's model: INNER JOIN cte ON table.field = cte.column.
 struct CteJoin {
   std::string cte;
@@ -42,32 +92,32 @@ class Query {
 
   const ModelMeta* model;
   std::string alias = "default";
-  std::vector<QPtr> where;  // ANDed together; exclude() adds a negated node
-  std::vector<OrderBy> order_by;
+  SharedList<QPtr> where;  // ANDed together; exclude() adds a negated node
+  SharedList<OrderBy> order_by;
   bool ordered = false;  // order_by() was called: Meta.ordering no longer applies
   bool reversed = false;
   std::optional<int64_t> low, high;  // the slice [low, high)
   bool distinct = false;
-  std::vector<std::pair<std::string, Expr>> annotations;
+  SharedList<std::pair<std::string, Expr>> annotations;
   bool values_mode = false;
-  std::vector<std::string> values_fields;  // values(): fields and annotations, in order
-  std::vector<std::string> group_by;       // the values() fields an aggregate groups by
-  std::vector<std::string> only_fields;
-  std::vector<std::string> defer_fields;
+  SharedList<std::string> values_fields;  // values(): fields and annotations, in order
+  SharedList<std::string> group_by;       // the values() fields an aggregate groups by
+  SharedList<std::string> only_fields;
+  SharedList<std::string> defer_fields;
   // select_related(): paths of ForeignKeys ("customer", "order__customer"), every
   // prefix of a path included, parents before children.
-  std::vector<std::string> select_related;
+  SharedList<std::string> select_related;
   std::optional<FetchMode> fetch_mode;  // fetch_mode(): for relations no query loaded
-  std::vector<Prefetch> prefetch;       // prefetch_related()
+  SharedList<Prefetch> prefetch;        // prefetch_related()
   std::shared_ptr<const PrefetchJoin> prefetch_join;
   bool empty = false;  // none(): matches nothing, never runs
   bool for_update = false;
   ForUpdate lock;  // select_for_update()'s options
   Combinator combinator = Combinator::None;
   bool combinator_all = false;
-  std::vector<std::shared_ptr<const Query>> combined;  // the other operands
-  std::vector<std::shared_ptr<const CteNode>> ctes;    // WITH, in order
-  std::vector<CteJoin> cte_joins;
+  SharedList<std::shared_ptr<const Query>> combined;  // the other operands
+  SharedList<std::shared_ptr<const CteNode>> ctes;    // WITH, in order
+  SharedList<CteJoin> cte_joins;
 
   bool sliced() const { return low.has_value() || high.has_value(); }
   const Expr* annotation(std::string_view name) const;

@@ -139,8 +139,9 @@ QueryPtr with_fields(const Query& q, std::vector<std::string> names, bool defer)
   }
   for (const auto& n : names) q.model->field(n);
   auto c = copy(q);
-  auto& list = defer ? c->defer_fields : c->only_fields;
-  if (!defer) list.clear();  // only() replaces, defer() adds, as in Django
+  auto& shared = defer ? c->defer_fields : c->only_fields;
+  if (!defer) shared.clear();  // only() replaces, defer() adds, as in Django
+  auto& list = shared.edit();
   list.insert(list.end(), names.begin(), names.end());
   return c;
 }
