@@ -41,6 +41,11 @@ const Dialect& Database::dialect() {
   return *ready_dialect_.load(std::memory_order_acquire);
 }
 
+bool immediate_blocks(const DatabaseSettings& s, const Dialect& d) {
+  return !d.features().has("has_select_for_update") && s.select_for_update != "strict" &&
+         !d.text("tx.begin_immediate").empty();
+}
+
 std::unique_ptr<Connection> Database::connect() {
   auto params = settings_.connect_params();
   // Who is connecting, for plugins that label sessions (application_name) or share
@@ -81,7 +86,11 @@ std::unique_ptr<Connection> Database::connect() {
   }
   // Without row locks, select_for_update() relies on transactions that take the write
   // lock when they begin.
-  if (!d.features().has("has_select_for_update") && settings_.select_for_update != "strict") {
+  // (Not for a read-only database, which takes no write lock, nor SQLite's shared
+  // in-memory one, whose table locks are not waited for: a block there would fail at once.)
+  const auto mode = settings_.options.find("mode");
+  const bool read_only = mode != settings_.options.end() && mode->second == "ro";
+  if (immediate_blocks(settings_, d) && !read_only && settings_.name != ":memory:") {
     conn->begin_sql_ = std::string(d.text("tx.begin_immediate"));
   }
   return conn;

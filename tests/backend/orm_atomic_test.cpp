@@ -160,9 +160,38 @@ TEST_F(AtomicBlocks, AFailedStatementBreaksTheBlockUntilItIsRolledBack) {
       atomic([] { bad_student(); });
     } catch (const IntegrityError&) {
     }
-    EXPECT_GE(objects<Product>().count(), 1);
+    EXPECT_EQ(objects<Product>().count(), 3);  // taken, mine, survivor
   });
   EXPECT_EQ(names(), (std::vector<std::string>{"mine", "survivor", "taken"}));
+}
+
+TEST_F(AtomicBlocks, OnlyTheInnermostBlockCanBeEnded) {
+  {
+    auto outer = atomic();
+    add("outer");
+    {
+      auto inner = atomic();
+      add("inner");
+      EXPECT_THROW(outer.commit(), TransactionManagementError);
+      EXPECT_THROW(outer.rollback(), TransactionManagementError);
+    }  // the inner block commits (releases its savepoint); the outer goes on
+  }
+  EXPECT_EQ(names(), (std::vector<std::string>{"inner", "outer"}));
+  // A callback that registers another, and one that throws after the COMMIT.
+  std::vector<std::string> ran;
+  atomic([&] {
+    on_commit([&] {
+      ran.push_back("first");
+      on_commit([&] { ran.push_back("registered by the first: at once"); });
+    });
+  });
+  EXPECT_EQ(ran, (std::vector<std::string>{"first", "registered by the first: at once"}));
+  EXPECT_THROW(atomic([&] {
+                 add("committed");
+                 on_commit([] { throw std::runtime_error("after the COMMIT"); });
+               }),
+               std::runtime_error);
+  EXPECT_EQ(objects<Product>().filter("name", "committed").count(), 1);
 }
 
 TEST_F(AtomicBlocks, CommittingABrokenBlockRollsItBackAndSaysSo) {

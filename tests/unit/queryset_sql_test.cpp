@@ -370,6 +370,10 @@ TEST_F(Sql, RowLocks) {
   EXPECT_THROW(on(orders.select_for_update({.skip_locked = true}), "old_maria"), NotSupportedError);
   EXPECT_THROW(orders.select_for_update({.nowait = true, .skip_locked = true}), ValueError);
   EXPECT_THROW(on(orders.select_for_update({.of = {"status"}}), "pg"), FieldError);
+  // count() of a locking queryset counts through a subquery that holds the lock.
+  const auto counted =
+      detail::compile_count(orders.select_for_update({.nowait = true}).query(), dialect("pg"));
+  EXPECT_NE(counted.sql.find("FOR UPDATE NOWAIT) subquery"), std::string::npos) << counted.sql;
   // SQLite has no row locks: no clause (its transactions begin IMMEDIATE instead).
   EXPECT_EQ(on(orders.select_for_update(), "lite").find(" FOR "), std::string::npos);
 }

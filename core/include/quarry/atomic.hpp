@@ -28,13 +28,20 @@
 
 namespace quarry {
 
+namespace detail {
+struct ThreadTransaction;
+}  // namespace detail
+
 struct AtomicOptions {
   // Django's durable=True: the block must be the outermost one (its COMMIT is final);
   // opening it inside another raises TransactionManagementError.
   bool durable = false;
 };
 
-class Atomic {
+// A block is a local variable (or the function form): it must end on the thread that
+// opened it, innermost first; its destructor may throw (a failed COMMIT), so it is not
+// kept in containers.
+class [[nodiscard]] Atomic {
  public:
   explicit Atomic(std::string alias = "default", AtomicOptions options = {});
   Atomic(Atomic&& other) noexcept;
@@ -55,14 +62,16 @@ class Atomic {
   const std::string& alias() const { return alias_; }
 
  private:
+  detail::ThreadTransaction& own_block();
   std::string alias_;
   std::string savepoint_;         // empty for the outermost block
   std::size_t callbacks_at_ = 0;  // on_commit callbacks registered before this block
   int uncaught_ = 0;              // exceptions in flight when it began
+  int level_ = 0;                 // 1 for the outermost block, 2 inside it, ...
   bool open_ = false;
 };
 
-inline Atomic atomic(std::string alias = "default", AtomicOptions options = {}) {
+[[nodiscard]] inline Atomic atomic(std::string alias = "default", AtomicOptions options = {}) {
   return Atomic(std::move(alias), options);
 }
 

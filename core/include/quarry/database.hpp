@@ -82,5 +82,8 @@ bool is_configured();
 // Throws ImproperlyConfigured if configure() was never called.
 Databases& databases();
 Database& database(std::string_view alias = "default");
+// Whether atomic blocks on a database begin with the write lock taken (SQLite's
+// select_for_update policy, where the backend has no row locks and can do that).
+bool immediate_blocks(const DatabaseSettings& s, const Dialect& d);
 
 }  // namespace quarry

@@ -243,7 +243,13 @@ void Connection::rollback() {
   }
   in_transaction_ = false;
   transaction_failed_ = false;
-  if (is_usable()) run_control(dialect_->text("tx.rollback"));
+  if (!is_usable()) return;
+  try {
+    run_control(dialect_->text("tx.rollback"));
+  } catch (...) {
+    broken_ = true;  // the transaction may still be open: never hand this session out again
+    throw;
+  }
 }
 
 std::string Connection::savepoint() {

@@ -8,7 +8,7 @@
 #include "quarry/errors.hpp"
 
 namespace quarry {
-namespace {
+namespace detail {
 
 // The open atomic blocks of this thread on one alias: the connection they share, how
 // deep they are, whether the innermost is marked for rollback, and the callbacks
@@ -19,6 +19,12 @@ struct ThreadTransaction {
   bool needs_rollback = false;
   std::vector<std::function<void()>> on_commit;
 };
+
+}  // namespace detail
+
+namespace {
+
+using detail::ThreadTransaction;
 
 std::map<std::string, ThreadTransaction, std::less<>>& transactions() {
   thread_local std::map<std::string, ThreadTransaction, std::less<>> t;
@@ -35,6 +41,15 @@ ThreadTransaction* open_block(std::string_view alias) {
 // queries until it is rolled back.
 bool broken(const ThreadTransaction& tx) {
   return tx.needs_rollback || tx.lease->transaction_failed();
+}
+
+ThreadTransaction& innermost_or_throw(std::string_view alias) {
+  ThreadTransaction* tx = open_block(alias);
+  if (!tx) {
+    throw TransactionManagementError("The rollback flag doesn't work outside of an 'atomic' block.",
+                                     ErrorContext{{}, 0, {}, std::string(alias)});
+  }
+  return *tx;
 }
 
 [[noreturn]] void refuse(std::string_view alias) {
@@ -67,7 +82,7 @@ Atomic::Atomic(std::string alias, AtomicOptions options)
     savepoint_ = tx.lease->savepoint();
   }
   callbacks_at_ = tx.on_commit.size();
-  ++tx.depth;
+  level_ = ++tx.depth;
   open_ = true;
 }
 
@@ -76,13 +91,19 @@ Atomic::Atomic(Atomic&& o) noexcept
       savepoint_(std::move(o.savepoint_)),
       callbacks_at_(o.callbacks_at_),
       uncaught_(o.uncaught_),
+      level_(o.level_),
       open_(o.open_) {
   o.open_ = false;
 }
 
 Atomic::~Atomic() noexcept(false) {
   if (!open_) return;
-  const auto& tx = transactions().at(alias_);
+  ThreadTransaction* tx = open_block(alias_);
+  if (!tx || tx->depth != level_) {
+    // Ended out of order (a block around it closed first): nothing of its own is left.
+    open_ = false;
+    return;
+  }
   if (std::uncaught_exceptions() > uncaught_) {
     try {
       rollback();
@@ -90,11 +111,22 @@ Atomic::~Atomic() noexcept(false) {
     }
     return;
   }
-  if (broken(tx)) {
+  if (broken(*tx)) {
     rollback();  // as Django: the block was marked, and its work is undone
     return;
   }
   commit();
+}
+
+ThreadTransaction& Atomic::own_block() {
+  if (!open_) throw TransactionManagementError("this atomic block is already closed");
+  ThreadTransaction* tx = open_block(alias_);
+  if (!tx || tx->depth != level_) {
+    throw TransactionManagementError(
+        "only the innermost atomic block can be ended, on the thread that opened it",
+        ErrorContext{{}, 0, {}, alias_});
+  }
+  return *tx;
 }
 
 Connection& Atomic::connection() {
@@ -102,8 +134,7 @@ Connection& Atomic::connection() {
 }
 
 void Atomic::commit() {
-  if (!open_) throw TransactionManagementError("this atomic block is already closed");
-  auto& tx = transactions().at(alias_);
+  ThreadTransaction& tx = own_block();
   if (broken(tx)) {
     rollback();
     throw TransactionManagementError(
@@ -130,16 +161,19 @@ void Atomic::commit() {
 }
 
 void Atomic::rollback() {
-  if (!open_) throw TransactionManagementError("this atomic block is already closed");
-  auto& tx = transactions().at(alias_);
+  ThreadTransaction& tx = own_block();
   open_ = false;
   --tx.depth;
   tx.needs_rollback = false;
   if (!savepoint_.empty()) {
-    tx.on_commit.resize(callbacks_at_);  // what this block registered goes with it
-    if (tx.lease->is_usable()) {
+    if (tx.on_commit.size() > callbacks_at_) tx.on_commit.resize(callbacks_at_);  // its own go
+    try {
+      if (!tx.lease->is_usable()) throw ConnectionLost("the connection was lost");
       tx.lease->rollback_to_savepoint(savepoint_);
       tx.lease->release_savepoint(savepoint_);
+    } catch (...) {
+      tx.needs_rollback = true;  // its work may still be there: the block around must not commit
+      throw;
     }
     return;
   }
@@ -151,21 +185,11 @@ void Atomic::rollback() {
 }
 
 void set_rollback(bool rollback, std::string_view alias) {
-  ThreadTransaction* tx = open_block(alias);
-  if (!tx) {
-    throw TransactionManagementError("The rollback flag doesn't work outside of an 'atomic' block.",
-                                     ErrorContext{{}, 0, {}, std::string(alias)});
-  }
-  tx->needs_rollback = rollback;
+  innermost_or_throw(alias).needs_rollback = rollback;
 }
 
 bool get_rollback(std::string_view alias) {
-  const ThreadTransaction* tx = open_block(alias);
-  if (!tx) {
-    throw TransactionManagementError("The rollback flag doesn't work outside of an 'atomic' block.",
-                                     ErrorContext{{}, 0, {}, std::string(alias)});
-  }
-  return broken(*tx);
+  return broken(innermost_or_throw(alias));
 }
 
 void on_commit(std::function<void()> fn, std::string_view alias) {

@@ -119,8 +119,10 @@ void render(SqlWriter& w, std::string_view tmpl, Slot&& slot) {
 
 // A query whose rows a plain "FROM ... WHERE" names (COUNT(*), EXISTS need no subquery).
 bool simple(const Query& q) {
+  // A locking query counts its rows through a subquery, which holds the lock.
   return !q.distinct && !q.sliced() && !q.has_aggregate_annotation() &&
-         !q.has_window_annotation() && q.combinator == Combinator::None && q.ctes.empty();
+         !q.has_window_annotation() && q.combinator == Combinator::None && q.ctes.empty() &&
+         !q.for_update;
 }
 
 [[noreturn]] void not_supported(const Dialect& d, const std::string& what) {

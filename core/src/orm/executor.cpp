@@ -76,9 +76,10 @@ void check_row_locks(const Query& q) {
   }
   const Dialect& d = dialect_for(q);
   if (d.features().has("has_select_for_update")) return;
-  const std::string& policy = database(q.alias).settings().select_for_update;
+  const DatabaseSettings& settings = database(q.alias).settings();
+  const std::string& policy = settings.select_for_update;
   const std::string backend = d.engine_name() + " " + d.server_version();
-  if (policy == "strict") {
+  if (policy == "strict" || !immediate_blocks(settings, d)) {
     throw NotSupportedError("select_for_update() is not supported by " + backend +
                             ", which has no row locks (select_for_update: strict)");
   }
@@ -262,6 +263,7 @@ Record Cursor::record() const {
 }
 
 int64_t count(const Query& q) {
+  if (q.for_update) check_row_locks(q);
   const Compiled c = compile_count(q, dialect_for(q));
   Lease lease(q.alias);
   ResultSet rs = lease->query(c.sql, c.params);
@@ -270,6 +272,7 @@ int64_t count(const Query& q) {
 }
 
 bool exists(const Query& q) {
+  if (q.for_update) check_row_locks(q);
   const Compiled c = compile_exists(q, dialect_for(q));
   Lease lease(q.alias);
   ResultSet rs = lease->query(c.sql, c.params);
@@ -286,6 +289,7 @@ Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>
     named.emplace_back(name.empty() ? default_alias(e) : name, e);
     validate(q, e);
   }
+  if (q.for_update) check_row_locks(q);
   if (q.empty) {  // as Django: COUNT is 0, the others their default or NULL, and no query
     std::vector<Value> values;
     auto names = std::make_shared<std::vector<std::string>>();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -61,6 +62,9 @@ class SharedList {
       p_ = std::make_shared<std::vector<T>>();
     } else if (p_.use_count() > 1) {
       p_ = std::make_shared<std::vector<T>>(*p_);
+    } else {
+      // The only owner: order the other copies' reads (before they let go) before this write.
+      std::atomic_thread_fence(std::memory_order_acquire);
     }
     return *p_;
   }
