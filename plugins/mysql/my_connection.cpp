@@ -9,8 +9,8 @@ Connection::Connection(const sdk::ConnectParams& params) {
   // The client library (and the TLS library under it) leaves process-exit hooks
   // behind: once used, this plugin stays loaded.
   sdk::keep_loaded();
-  params.check_known("mysql", {"connect_timeout", "read_timeout", "write_timeout", "unix_socket",
-                               "isolation_level", "init_command"});
+  params.check_known(
+      "mysql", {"connect_timeout", "read_timeout", "write_timeout", "unix_socket", "init_command"});
   conn_ = mysql_init(nullptr);
   if (!conn_) throw sdk::Error(QUARRY_ERR_OPERATIONAL, "mysql_init: out of memory");
   // A lost connection is reported, never silently reconnected: a reconnect would drop
@@ -49,12 +49,9 @@ Connection::Connection(const sdk::ConnectParams& params) {
   native_uuid_ = has_native_uuid(version_);
   try {
     // UTC, strict data checking (errors, never silent truncation), and read committed
-    // by default as in Django.
+    // as in Django (the alias's isolation_level setting, applied after, may change it).
     execute_script("SET time_zone = '+00:00', sql_mode = 'TRADITIONAL,ONLY_FULL_GROUP_BY'");
-    execute_script(
-        "SET SESSION TRANSACTION ISOLATION LEVEL " +
-        params.choice("isolation_level", "read committed",
-                      {"read uncommitted", "read committed", "repeatable read", "serializable"}));
+    execute_script("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     if (auto init = params.find("init_command")) execute_script(*init);
   } catch (...) {
     mysql_close(conn_);
