@@ -670,12 +670,7 @@ class QuerySet
     }
     try {
       return atomic(detail::alias_of(*this->q_), [&] {
-        T obj{};
-        detail::apply_defaults(meta<T>(), &obj);
-        detail::set_fields(meta<T>(), &obj, detail::plain_fields(kw));
-        detail::set_fields(meta<T>(), &obj, {defaults.begin(), defaults.end()});
-        detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {}, /*force_insert=*/true);
-        return std::pair<T, bool>{std::move(obj), true};
+        return std::pair<T, bool>{create_from(kw, defaults), true};
       });
     } catch (const IntegrityError&) {
       // Another connection created it first.
@@ -690,19 +685,14 @@ class QuerySet
   // whether it was created. The row is locked while it is updated.
   std::pair<T, bool> update_or_create(Kwargs lookups, Kwargs defaults = {}) const {
     const std::vector<std::pair<std::string, Expr>> kw(lookups.begin(), lookups.end());
-    const std::vector<std::pair<std::string, Expr>> def(defaults.begin(), defaults.end());
     return atomic(detail::alias_of(*this->q_), [&] {
       T obj{};
       try {
         obj = this->select_for_update().filter(Q(lookups)).get();
       } catch (const DoesNotExist&) {
-        detail::apply_defaults(meta<T>(), &obj);
-        detail::set_fields(meta<T>(), &obj, detail::plain_fields(kw));
-        detail::set_fields(meta<T>(), &obj, def);
-        detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {}, /*force_insert=*/true);
-        return std::pair<T, bool>{std::move(obj), true};
+        return std::pair<T, bool>{create_from(kw, defaults), true};
       }
-      detail::set_fields(meta<T>(), &obj, def);
+      detail::set_fields(meta<T>(), &obj, {defaults.begin(), defaults.end()});
       detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});
       return std::pair<T, bool>{std::move(obj), false};
     });
@@ -717,6 +707,16 @@ class QuerySet
   }
 
  private:
+  // get_or_create()'s and update_or_create()'s new object: the plain fields of the
+  // lookups, then the defaults, inserted.
+  T create_from(const std::vector<std::pair<std::string, Expr>>& lookups, Kwargs defaults) const {
+    T obj{};
+    detail::apply_defaults(meta<T>(), &obj);
+    detail::set_fields(meta<T>(), &obj, detail::plain_fields(lookups));
+    detail::set_fields(meta<T>(), &obj, {defaults.begin(), defaults.end()});
+    return create(std::move(obj));
+  }
+
   T by_edge(const std::string& order) const {
     std::vector<T> one;
     Base::fetch(*detail::with_slice(*detail::with_order(*this->q_, {order}), 0, 1), one);

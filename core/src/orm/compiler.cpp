@@ -134,6 +134,23 @@ bool simple(const Query& q) {
                          "} is not one this template takes");
 }
 
+// " LIMIT ... OFFSET ..." for the rows [low, high), in the dialect's words.
+void write_limit(SqlWriter& w, std::optional<int64_t> low_, std::optional<int64_t> high) {
+  if (!low_ && !high) return;
+  const int64_t low = low_.value_or(0);
+  const char* key = high && low > 0 ? "limit_offset" : (high ? "limit" : "offset");
+  w.add(' ');
+  render(w, w.dialect().text(key), [&](std::string_view slot) {
+    if (slot == "limit") {
+      w.value(Value(*high - low));
+    } else if (slot == "offset") {
+      w.value(Value(low));
+    } else {
+      unknown_slot(slot);
+    }
+  });
+}
+
 // A model's table and columns quoted for one dialect, made once: the SELECT list of
 // every query on the model starts from these.
 struct QuotedModel {
@@ -361,9 +378,7 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       w_.add("EXISTS (SELECT 1 AS ");
       w_.quoted("a");
       inner.from_where();
-      Query one(*e.query->model);
-      one.high = 1;
-      Compiler(one, w_, "").limit_clause();
+      write_limit(w_, std::nullopt, 1);
       w_.add(')');
       return FieldKind::Boolean;
     }
@@ -580,7 +595,7 @@ void Compiler::literal(const Value& v) {
 std::optional<FieldKind> Compiler::date_part(const ExprNode& e) {
   const std::optional<FieldKind> in = kind_of(*e.args[0]);
   const std::string_view part = e.part;
-  const bool time_part = part == "hour" || part == "minute" || part == "second";
+  const bool time_part = is_time_part(part);
   const char* what = e.func == "Extract" ? "extract" : "truncate";
   if (in && *in != FieldKind::DateTime && *in != FieldKind::Date &&
       !(*in == FieldKind::Time && time_part && e.func == "Extract")) {
@@ -1100,15 +1115,11 @@ void Compiler::select(Compiled& out, bool with_order) {
 // backend has it, refused by name before any SQL is sent.
 void Compiler::lock_clause() {
   const ForUpdate& o = q_.lock;
-  const auto need = [&](const char* feature, const char* option) {
-    if (!d_.features().has(feature)) {
-      not_supported(d_, std::string("select_for_update(") + option + ") is");
+  for (const LockOption& option : lock_options(o)) {
+    if (!d_.features().has(option.feature)) {
+      not_supported(d_, std::string("select_for_update(") + option.name + ") is");
     }
-  };
-  if (o.no_key) need("has_select_for_no_key_update", "no_key");
-  if (!o.of.empty()) need("has_select_for_update_of", "of");
-  if (o.nowait) need("has_select_for_update_nowait", "nowait");
-  if (o.skip_locked) need("has_select_for_update_skip_locked", "skip_locked");
+  }
   w_.add(' ');
   w_.add(d_.text(o.no_key ? "lock.for_no_key_update" : "lock.for_update"));
   if (!o.of.empty()) {
@@ -1296,19 +1307,7 @@ void Compiler::order_by_clause(bool) {
 }
 
 void Compiler::limit_clause() {
-  if (!q_.sliced()) return;
-  const int64_t low = q_.low.value_or(0);
-  const char* key = q_.high && low > 0 ? "limit_offset" : (q_.high ? "limit" : "offset");
-  w_.add(' ');
-  render(w_, d_.text(key), [&](std::string_view slot) {
-    if (slot == "limit") {
-      w_.value(Value(*q_.high - low));
-    } else if (slot == "offset") {
-      w_.value(Value(low));
-    } else {
-      unknown_slot(slot);
-    }
-  });
+  write_limit(w_, q_.low, q_.high);
 }
 
 void Compiler::combined_select(Compiled& out) {
@@ -1321,8 +1320,7 @@ void Compiler::combined_select(Compiled& out) {
       : q_.combinator == Combinator::Difference ? "supports_select_difference"
                                                 : "";
   if (!feature.empty() && !d_.features().has(feature)) {
-    throw NotSupportedError(std::string(op + 1) + "is not supported by " + d_.engine_name() + " " +
-                            d_.server_version());
+    not_supported(d_, std::string(op + 1) + "is");
   }
   // The parts, without the CTEs the WITH above them holds.
   std::vector<Query> copies;
@@ -1359,7 +1357,7 @@ void Compiler::combined_select(Compiled& out) {
     if (parens) w_.add(')');
   }
   // Ordering a combination refers to its columns by position.
-  std::vector<OrderBy> items = q_.order_by;
+  const std::vector<OrderBy>& items = q_.order_by;
   if (!items.empty()) {
     w_.add(" ORDER BY ");
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -1427,7 +1425,6 @@ Compiled compile_count(const Query& q, const Dialect& d) {
 }
 
 Compiled compile_exists(const Query& q, const Dialect& d) {
-  Query limited = q;
   SqlWriter w(d);
   Compiled c;
   if (simple(q)) {
@@ -1440,10 +1437,7 @@ Compiled compile_exists(const Query& q, const Dialect& d) {
     Compiler(q, w, q.model->table()).select(inner, q.sliced());
     w.add(") subquery");
   }
-  limited.low.reset();
-  limited.high = 1;
-  limited.combinator = Combinator::None;
-  Compiler(limited, w, "").limit_clause();
+  write_limit(w, std::nullopt, 1);
   c.extras.push_back({"a", FieldKind::BigInteger});
   return done(w, std::move(c));
 }
@@ -1629,6 +1623,15 @@ std::string compile_ddl_condition(const ModelMeta& m, const Dialect& d, const Q&
   SqlWriter w(d, /*inline_literals=*/true);
   Compiler(q, w, "").condition(cond.node());
   return w.sql;
+}
+
+std::vector<LockOption> lock_options(const ForUpdate& o) {
+  std::vector<LockOption> set;
+  if (o.nowait) set.push_back({"nowait", "has_select_for_update_nowait"});
+  if (o.skip_locked) set.push_back({"skip_locked", "has_select_for_update_skip_locked"});
+  if (!o.of.empty()) set.push_back({"of", "has_select_for_update_of"});
+  if (o.no_key) set.push_back({"no_key", "has_select_for_no_key_update"});
+  return set;
 }
 
 int decimal_places_of(const Query& q, const ExprNode& e) {

@@ -191,6 +191,13 @@ class Compiler {
   std::vector<std::shared_ptr<const CteNode>> with_list_;  // a compound's WITH
 };
 
+// select_for_update()'s options that are set, each with the feature flag it needs.
+struct LockOption {
+  const char* name;
+  const char* feature;
+};
+std::vector<LockOption> lock_options(const ForUpdate& o);
+
 Compiled compile_select(const Query& q, const Dialect& d);
 Compiled compile_count(const Query& q, const Dialect& d);
 Compiled compile_exists(const Query& q, const Dialect& d);

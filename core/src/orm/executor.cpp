@@ -84,15 +84,10 @@ void check_row_locks(const Query& q) {
                             ", which has no row locks (select_for_update: strict)");
   }
   if (policy == "ignore_options") return;
-  const ForUpdate& o = q.lock;
-  const char* option = o.nowait        ? "nowait"
-                       : o.skip_locked ? "skip_locked"
-                       : !o.of.empty() ? "of"
-                       : o.no_key      ? "no_key"
-                                       : nullptr;
-  if (option) {
-    throw NotSupportedError(std::string("select_for_update(") + option + ") is not supported by " +
-                            backend +
+  const std::vector<LockOption> options = lock_options(q.lock);
+  if (!options.empty()) {
+    throw NotSupportedError(std::string("select_for_update(") + options.front().name +
+                            ") is not supported by " + backend +
                             ": its transactions serialise writers (BEGIN IMMEDIATE) instead of "
                             "locking rows (select_for_update: ignore_options drops the option)");
   }

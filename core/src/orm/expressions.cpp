@@ -210,6 +210,19 @@ constexpr std::array<std::string_view, 11> kExtractParts = {
 constexpr std::array<std::string_view, 8> kTruncParts = {"year", "quarter", "month",  "week",
                                                          "day",  "hour",    "minute", "second"};
 
+}  // namespace
+
+namespace detail {
+bool is_time_part(std::string_view part) {
+  return part == "hour" || part == "minute" || part == "second";
+}
+bool is_date_part(std::string_view part) {
+  return !is_time_part(part) &&
+         std::find(kExtractParts.begin(), kExtractParts.end(), part) != kExtractParts.end();
+}
+}  // namespace detail
+
+namespace {
 template <std::size_t N>
 void check_part(const char* what, std::string_view part,
                 const std::array<std::string_view, N>& allowed) {

@@ -89,6 +89,11 @@ bool contains_aggregate(const ExprNode& e);
 // True when the tree holds a Window (never in GROUP BY; filtering on it needs a
 // subquery).
 bool contains_window(const ExprNode& e);
+// The parts Extract() takes, which are also the lookup transforms of dates and times
+// ("created_at__quarter"): the time parts (hour, minute, second) and the date parts.
+bool is_time_part(std::string_view part);
+bool is_date_part(std::string_view part);
+
 // "-gpa", "name", "?" as an OrderBy.
 OrderBy order_from_text(std::string_view text);
 

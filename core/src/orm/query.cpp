@@ -25,11 +25,8 @@ bool is_text(std::optional<FieldKind> k) {
 bool has_transform(std::optional<FieldKind> kind, std::string_view t) {
   const bool date = kind == FieldKind::Date || kind == FieldKind::DateTime;
   const bool time = kind == FieldKind::Time || kind == FieldKind::DateTime;
-  if (t == "year" || t == "month" || t == "day" || t == "week_day" || t == "quarter" ||
-      t == "week" || t == "iso_year" || t == "iso_week_day") {
-    return date;
-  }
-  if (t == "hour" || t == "minute" || t == "second") return time;
+  if (is_date_part(t)) return date;
+  if (is_time_part(t)) return time;
   if (t == "date") return kind == FieldKind::DateTime;
   return false;
 }
