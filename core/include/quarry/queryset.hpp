@@ -130,13 +130,16 @@ struct Prefetch {
 
 namespace detail {
 
-// Building queries (each returns a changed copy). Names are checked here.
+// Building queries (each returns a changed copy). Names are checked here. Those taking
+// the query by pointer change it in place when given the only reference to it.
 std::shared_ptr<const Query> make_query(const ModelMeta& m);
-std::shared_ptr<const Query> with_filter(const Query& q, const Q& cond, bool negate);
+std::shared_ptr<const Query> with_filter(std::shared_ptr<const Query> q, const Q& cond,
+                                         bool negate);
 std::shared_ptr<const Query> with_order(const Query& q, const std::vector<OrderSpec>& order);
 std::shared_ptr<const Query> with_reverse(const Query& q);
 std::shared_ptr<const Query> with_distinct(const Query& q);
-std::shared_ptr<const Query> with_slice(const Query& q, int64_t low, std::optional<int64_t> high);
+std::shared_ptr<const Query> with_slice(std::shared_ptr<const Query> q, int64_t low,
+                                        std::optional<int64_t> high);
 std::shared_ptr<const Query> with_annotation(const Query& q, const std::string& name,
                                              const Expr& e);
 std::shared_ptr<const Query> with_values(const Query& q, std::vector<std::string> names);
@@ -344,14 +347,14 @@ class BasicQuerySet {
   // ---- chaining: each returns a new queryset --------------------------------------
 
   Derived all() const { return make(q_); }
-  Derived filter(const Q& cond) const { return make(detail::with_filter(*q_, cond, false)); }
+  Derived filter(const Q& cond) const { return make(detail::with_filter(q_, cond, false)); }
   Derived filter(std::string lookup, Expr value) const {
     return filter(Q(std::move(lookup), std::move(value)));
   }
   Derived filter(Kwargs lookups) const { return filter(Q(lookups)); }
   // A boolean expression as the condition: filter(Exists(orders)), filter(~Exists(...)).
   Derived filter(const Expr& condition) const { return filter(Q(condition)); }
-  Derived exclude(const Q& cond) const { return make(detail::with_filter(*q_, cond, true)); }
+  Derived exclude(const Q& cond) const { return make(detail::with_filter(q_, cond, true)); }
   Derived exclude(const Expr& condition) const { return exclude(Q(condition)); }
   Derived exclude(std::string lookup, Expr value) const {
     return exclude(Q(std::move(lookup), std::move(value)));
@@ -366,7 +369,7 @@ class BasicQuerySet {
   Derived distinct() const { return make(detail::with_distinct(*q_)); }
   // Django's qs[low:high]; slice(5) is qs[5:].
   Derived slice(int64_t low, std::optional<int64_t> high = std::nullopt) const {
-    return make(detail::with_slice(*q_, low, high));
+    return make(detail::with_slice(q_, low, high));
   }
   Derived limit(int64_t n) const { return slice(0, n); }
   Derived annotate(const std::string& name, const Expr& e) const {
@@ -439,7 +442,7 @@ class BasicQuerySet {
   RowT operator[](std::size_t i) const {
     if (cache_) return cache_->at(i);
     auto one =
-        fetch_first(*detail::with_slice(*q_, static_cast<int64_t>(i), static_cast<int64_t>(i) + 1));
+        fetch_first(*detail::with_slice(q_, static_cast<int64_t>(i), static_cast<int64_t>(i) + 1));
     if (!one) throw std::out_of_range("queryset index " + std::to_string(i) + " out of range");
     return std::move(*one);
   }
@@ -455,19 +458,20 @@ class BasicQuerySet {
   }
 
   // One row matching the lookups; DoesNotExist or MultipleObjectsReturned otherwise.
-  RowT get() const {
-    std::size_t n = 0;
-    // Up to 21, as Django, to say "more than 20" without reading a whole table.
-    auto row = fetch_first(*detail::with_slice(*q_, 0, 21), &n);
-    if (!row) throw DoesNotExistFor<T>(detail::model_of(*q_).name());
-    if (n > 1) detail::throw_multiple(detail::model_of(*q_), n);
-    return std::move(*row);
+  // (On a temporary, objects<T>().get("pk", id), the query it was made with is filtered
+  // and sliced in place when nothing else holds it, instead of copied twice.)
+  RowT get() const& { return get_one(q_); }
+  RowT get() && { return get_one(std::move(q_)); }
+  RowT get(const Q& cond) const& { return get_one(detail::with_filter(q_, cond, false)); }
+  RowT get(const Q& cond) && { return get_one(detail::with_filter(std::move(q_), cond, false)); }
+  RowT get(std::string lookup, Expr value) const& {
+    return get(Q(std::move(lookup), std::move(value)));
   }
-  RowT get(const Q& cond) const { return filter(cond).get(); }
-  RowT get(std::string lookup, Expr value) const {
-    return filter(std::move(lookup), std::move(value)).get();
+  RowT get(std::string lookup, Expr value) && {
+    return std::move(*this).get(Q(std::move(lookup), std::move(value)));
   }
-  RowT get(Kwargs lookups) const { return filter(lookups).get(); }
+  RowT get(Kwargs lookups) const& { return get(Q(lookups)); }
+  RowT get(Kwargs lookups) && { return std::move(*this).get(Q(lookups)); }
   // The first (or last) row in the queryset's order, by primary key if it has none.
   std::optional<RowT> first() const { return edge(false); }
   std::optional<RowT> last() const { return edge(true); }
@@ -520,6 +524,16 @@ class BasicQuerySet {
  protected:
   Derived make(std::shared_ptr<const detail::Query> q) const { return Derived(std::move(q)); }
 
+  static RowT get_one(std::shared_ptr<const detail::Query> q) {
+    const ModelMeta& m = detail::model_of(*q);
+    std::size_t n = 0;
+    // Up to 21, as Django, to say "more than 20" without reading a whole table.
+    auto row = fetch_first(*detail::with_slice(std::move(q), 0, 21), &n);
+    if (!row) throw DoesNotExistFor<T>(m.name());
+    if (n > 1) detail::throw_multiple(m, n);
+    return std::move(*row);
+  }
+
   static void fetch(const detail::Query& q, std::vector<RowT>& out) {
     if (detail::is_none(q)) return;
     {
@@ -549,7 +563,7 @@ class BasicQuerySet {
       if (cache_->empty()) return std::nullopt;
       return last ? cache_->back() : cache_->front();
     }
-    return fetch_first(*detail::with_slice(*detail::with_default_order_by_pk(*q_, last), 0, 1));
+    return fetch_first(*detail::with_slice(detail::with_default_order_by_pk(*q_, last), 0, 1));
   }
 
   std::shared_ptr<const detail::Query> q_;
@@ -719,7 +733,7 @@ class QuerySet
 
   T by_edge(const std::string& order) const {
     std::vector<T> one;
-    Base::fetch(*detail::with_slice(*detail::with_order(*this->q_, {order}), 0, 1), one);
+    Base::fetch(*detail::with_slice(detail::with_order(*this->q_, {order}), 0, 1), one);
     if (one.empty()) throw DoesNotExistFor<T>(meta<T>().name());
     return std::move(one.front());
   }

@@ -3,6 +3,12 @@
 namespace quarry::detail {
 
 StatementEntry* StatementCache::find_idle(std::string_view sql) {
+  // The statement used last is the likeliest to be asked for again (a loop of get()s):
+  // comparing its text costs less than hashing the new one.
+  if (!lru_.empty() && !lru_.front()->busy && lru_.front()->sql == sql) {
+    lru_.front()->busy = true;
+    return lru_.front();
+  }
   auto it = map_.find(sql);
   if (it == map_.end() || it->second->busy) return nullptr;
   StatementEntry* e = it->second.get();

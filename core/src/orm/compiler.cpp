@@ -83,17 +83,6 @@ std::optional<FieldKind> promote(std::optional<FieldKind> a, std::optional<Field
   return a ? a : b;
 }
 
-// Converts a literal to the kind it is compared with or stored in (100 -> Decimal for
-// a DecimalField, "2024-05-01" -> Date), naming the lookup when it cannot.
-Value prepared(const Value& v, std::optional<FieldKind> kind, std::string_view what) {
-  if (!kind || v.is_null() || v.type() == value_type(*kind)) return v;
-  try {
-    return v.convert_to(value_type(*kind));
-  } catch (const ValueError& e) {
-    throw ValueError(std::string(what) + ": " + e.message());
-  }
-}
-
 // Writes a template, calling slot(name) to write each {slot} where it stands. SQL and
 // parameters are written in textual order, so a template may put {rhs} before {lhs} or
 // name a slot twice, and the parameters still line up with their markers.
@@ -135,16 +124,18 @@ bool simple(const Query& q) {
 }
 
 // " LIMIT ... OFFSET ..." for the rows [low, high), in the dialect's words.
-void write_limit(SqlWriter& w, std::optional<int64_t> low_, std::optional<int64_t> high) {
+// A query's own slice notes where its numbers come from (`of`: its `low` and `high`).
+void write_limit(SqlWriter& w, std::optional<int64_t> low_, std::optional<int64_t> high,
+                 const Query* of = nullptr) {
   if (!low_ && !high) return;
   const int64_t low = low_.value_or(0);
   const char* key = high && low > 0 ? "limit_offset" : (high ? "limit" : "offset");
   w.add(' ');
   render(w, w.dialect().text(key), [&](std::string_view slot) {
     if (slot == "limit") {
-      w.value(Value(*high - low));
+      w.value(Value(*high - low), {of ? &of->high : nullptr, {}});
     } else if (slot == "offset") {
-      w.value(Value(low));
+      w.value(Value(low), {of ? &of->low : nullptr, {}});
     } else {
       unknown_slot(slot);
     }
@@ -192,7 +183,18 @@ const QuotedModel& quoted_model(const Dialect& d, const ModelMeta& m) {
 
 }  // namespace
 
-void SqlWriter::value(Value v) {
+// Converts a literal to the kind it is compared with or stored in (100 -> Decimal for
+// a DecimalField, "2024-05-01" -> Date), naming the lookup when it cannot.
+Value prepared(const Value& v, std::optional<FieldKind> kind, std::string_view what) {
+  if (!kind || v.is_null() || v.type() == value_type(*kind)) return v;
+  try {
+    return v.convert_to(value_type(*kind));
+  } catch (const ValueError& e) {
+    throw ValueError(std::string(what) + ": " + e.message());
+  }
+}
+
+void SqlWriter::value(Value v, ParamOrigin origin) {
   if (v.is_null()) {
     sql += "NULL";
     return;
@@ -201,7 +203,7 @@ void SqlWriter::value(Value v) {
     d_.append_literal(sql, v);
     return;
   }
-  param(std::move(v));
+  param(std::move(v), origin);
 }
 
 namespace {
@@ -294,8 +296,7 @@ std::optional<FieldKind> Compiler::kind_of(const ExprNode& e) {
   // stay registered; the expression is about to be written for real and needs them.
   const std::size_t text = w_.sql.size(), params = w_.params.size();
   const auto kind = expr(e);
-  w_.sql.resize(text);
-  w_.params.resize(params);
+  w_.truncate(text, params);
   return kind;
 }
 
@@ -761,7 +762,7 @@ void Compiler::condition(const QNode& n) {
 void Compiler::write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind,
                          std::string_view what) {
   if (rhs.kind == ExprNode::Kind::Literal) {
-    w_.value(prepared(rhs.value, lhs_kind, what));
+    w_.value(prepared(rhs.value, lhs_kind, what), {&rhs, lhs_kind});
   } else {
     root().expr(rhs);
   }
@@ -1307,7 +1308,7 @@ void Compiler::order_by_clause(bool) {
 }
 
 void Compiler::limit_clause() {
-  write_limit(w_, q_.low, q_.high);
+  write_limit(w_, q_.low, q_.high, &q_);
 }
 
 void Compiler::combined_select(Compiled& out) {
@@ -1401,10 +1402,14 @@ Compiled done(SqlWriter& w, Compiled c) {
 
 }  // namespace
 
+void compile_select_into(const Query& q, SqlWriter& w, Compiled& out) {
+  Compiler(q, w, q.model->table()).select(out);
+}
+
 Compiled compile_select(const Query& q, const Dialect& d) {
   SqlWriter w(d);
   Compiled c;
-  Compiler(q, w, q.model->table()).select(c);
+  compile_select_into(q, w, c);
   return done(w, std::move(c));
 }
 

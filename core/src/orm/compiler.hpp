@@ -51,6 +51,16 @@ struct Compiled {
   }
 };
 
+// Where a parameter's value comes from, noted while a SELECT is compiled for the cache of
+// compiled SELECTs (orm/select_cache.hpp): a Literal of the query's conditions
+// (converted to `kind`, as the compiler converts it), or the query's own slice (the
+// address of its `low` or `high`). A parameter the compiler computed has no source,
+// and a query with one is compiled every time.
+struct ParamOrigin {
+  const void* source = nullptr;
+  std::optional<FieldKind> kind;
+};
+
 // SQL text and its parameters, with placeholders numbered across subqueries. Markers
 // are numbered as they are written: the compiler writes SQL in textual order (a
 // template's slots are filled where they stand), so the n-th marker in the text is
@@ -67,16 +77,25 @@ class SqlWriter {
   void add(char c) { sql += c; }
   void quoted(std::string_view identifier) { d_.append_quoted(sql, identifier); }
   // A value: a typed parameter marker, or a literal in DDL. NULL is written as NULL.
-  void value(Value v);
+  void value(Value v, ParamOrigin origin = {});
   // A value that is always bound, NULL included (INSERT rows, bulk updates): the SQL
   // text then stays the same from row to row, so the prepared statement is reused.
-  void param(Value v) {
+  void param(Value v, ParamOrigin origin = {}) {
     d_.append_param(sql, params.size() + 1, v.type());
     params.push_back(std::move(v));
+    if (record_origins) origins.push_back(origin);
+  }
+  // Takes back what was written after `text` characters and `n` parameters.
+  void truncate(std::size_t text, std::size_t n) {
+    sql.resize(text);
+    params.resize(n);
+    if (record_origins) origins.resize(n);
   }
 
   std::string sql;
   std::vector<Value> params;
+  bool record_origins = false;
+  std::vector<ParamOrigin> origins;  // per parameter, when record_origins
 
  private:
   const Dialect& d_;
@@ -197,6 +216,11 @@ struct LockOption {
   const char* feature;
 };
 std::vector<LockOption> lock_options(const ForUpdate& o);
+
+// A value compared with a column of `kind`, converted to it; a ValueError names `what`.
+Value prepared(const Value& v, std::optional<FieldKind> kind, std::string_view what);
+// The compile behind compile_select(), writing through a writer the caller made.
+void compile_select_into(const Query& q, SqlWriter& w, Compiled& out);
 
 Compiled compile_select(const Query& q, const Dialect& d);
 Compiled compile_count(const Query& q, const Dialect& d);

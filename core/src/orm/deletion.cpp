@@ -124,7 +124,7 @@ class Collector {
 
  private:
   std::shared_ptr<const Query> on(const ModelMeta& m, const Q& cond) const {
-    return with_filter(*with_alias(*make_query(m), alias_), cond, false);
+    return with_filter(with_alias(*make_query(m), alias_), cond, false);
   }
 
   std::vector<Value> keys_pointing(const Field& f, const std::vector<Value>& keys) const {

@@ -6,6 +6,7 @@
 
 #include "orm/compiler.hpp"
 #include "orm/relation_paths.hpp"
+#include "orm/select_cache.hpp"
 #include "quarry/database.hpp"
 #include "quarry/queryset.hpp"
 #include "quarry/relations.hpp"
@@ -100,7 +101,8 @@ struct Cursor::State {
   const ModelMeta* model;
   std::string alias;
   std::vector<std::string> deferred;  // the model's fields this query does not read
-  Compiled compiled;
+  CompiledSelect select;
+  const Compiled& compiled;  // select's shape
   std::size_t extras_first;
   std::shared_ptr<const std::vector<std::string>> names;
   std::vector<const ModelMeta::Slot*> slots;   // per extra column, or null
@@ -110,13 +112,14 @@ struct Cursor::State {
   std::vector<std::shared_ptr<void>> related;  // the current row's related objects
   ResultSet rs;
 
-  State(const Query& q, Compiled c, bool stream)
+  State(const Query& q, CompiledSelect c, bool stream)
       : lease(q.alias),
         model(q.model),
         alias(q.alias),
-        compiled(std::move(c)),
+        select(std::move(c)),
+        compiled(*select.shape),
         extras_first(compiled.extras_first()),
-        rs(lease->query(compiled.sql, compiled.params,
+        rs(lease->query(compiled.sql, select.params,
                         ExecOptions{.stream = stream, .drain = !stream})) {
     if (rs.column_count() < extras_first + compiled.extras.size()) {
       throw InterfaceError("the query gave " + std::to_string(rs.column_count()) +
@@ -162,7 +165,7 @@ struct Cursor::State {
 
 Cursor::Cursor(const Query& q, bool stream) {
   if (q.for_update) check_row_locks(q);
-  s_ = std::make_unique<State>(q, compile_select(q, dialect_for(q)), stream);
+  s_ = std::make_unique<State>(q, compile_select_cached(q, dialect_for(q)), stream);
 }
 
 Cursor::~Cursor() = default;

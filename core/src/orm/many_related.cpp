@@ -38,7 +38,7 @@ std::shared_ptr<const Query> many_query(const ManyBinding& b) {
   // The path from the other model back to this object's key.
   const std::string back =
       rel.kind == Relation::Kind::ManyToMany ? related_query_name(*rel.field) : rel.field->name();
-  return with_filter(*rows_of(other, b), Q(back, b.key), false);
+  return with_filter(rows_of(other, b), Q(back, b.key), false);
 }
 
 void change_many(const ManyBinding& b, ManyChange op, std::vector<Value> keys) {
@@ -56,7 +56,7 @@ void change_many(const ManyBinding& b, ManyChange op, std::vector<Value> keys) {
       // The other model's ForeignKey holds the link.
       const Field& fk = *rel.field;
       const ModelMeta& other = fk.model();
-      const auto linked = with_filter(*rows_of(other, b), Q(fk.name(), b.key), false);
+      const auto linked = with_filter(rows_of(other, b), Q(fk.name(), b.key), false);
       if ((op == ManyChange::Remove || op == ManyChange::Clear || op == ManyChange::Set) &&
           !fk.null()) {
         throw FieldError("'" + b.member->name() + "': " + other.name() + "." + fk.name() +
@@ -64,14 +64,14 @@ void change_many(const ManyBinding& b, ManyChange op, std::vector<Value> keys) {
       }
       if (op == ManyChange::Clear || op == ManyChange::Set) {
         const auto stale =
-            op == ManyChange::Clear ? linked : with_filter(*linked, Q("pk__in", Expr(keys)), true);
+            op == ManyChange::Clear ? linked : with_filter(linked, Q("pk__in", Expr(keys)), true);
         update(*stale, {{fk.name(), Expr(Value())}});
       }
       if (op == ManyChange::Remove && !keys.empty()) {
-        update(*with_filter(*linked, Q("pk__in", Expr(keys)), false), {{fk.name(), Expr(Value())}});
+        update(*with_filter(linked, Q("pk__in", Expr(keys)), false), {{fk.name(), Expr(Value())}});
       }
       if ((op == ManyChange::Add || op == ManyChange::Set) && !keys.empty()) {
-        update(*with_filter(*rows_of(other, b), Q("pk__in", Expr(keys)), false),
+        update(*with_filter(rows_of(other, b), Q("pk__in", Expr(keys)), false),
                {{fk.name(), Expr(b.key)}});
       }
       return;
@@ -82,21 +82,21 @@ void change_many(const ManyBinding& b, ManyChange op, std::vector<Value> keys) {
     const bool forward = rel.kind == Relation::Kind::ManyToMany;
     const Field& mine = forward ? *t.from : *t.to;
     const Field& theirs = forward ? *t.to : *t.from;
-    const auto links = with_filter(*rows_of(*t.model, b), Q(mine.name(), b.key), false);
+    const auto links = with_filter(rows_of(*t.model, b), Q(mine.name(), b.key), false);
     if (op == ManyChange::Clear) {
       remove(*links);
       return;
     }
     if (op == ManyChange::Remove || op == ManyChange::Set) {
       if (!keys.empty() || op == ManyChange::Set) {
-        remove(*with_filter(*links, Q(theirs.name() + "__in", Expr(keys)), op == ManyChange::Set));
+        remove(*with_filter(links, Q(theirs.name() + "__in", Expr(keys)), op == ManyChange::Set));
       }
       if (op == ManyChange::Remove) return;
     }
     // Add the links not there yet.
     std::vector<Value> present;
     {
-      Cursor c(*with_values(*with_filter(*links, Q(theirs.name() + "__in", Expr(keys)), false),
+      Cursor c(*with_values(*with_filter(links, Q(theirs.name() + "__in", Expr(keys)), false),
                             {theirs.name()}));
       while (c.next()) present.push_back(read_as<Value>(c.row()[0]));
     }

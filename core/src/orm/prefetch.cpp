@@ -108,7 +108,7 @@ Level prefetch_level(const Query& q, const ModelMeta& m, const std::string& name
     const Field& fk = *rel->field;
     std::vector<Value> keys = distinct_keys(parents, fk);
     if (keys.empty()) return level;
-    level.objects = read_objects(*with_filter(*base, Q("pk__in", Expr(keys)), false), nullptr);
+    level.objects = read_objects(*with_filter(base, Q("pk__in", Expr(keys)), false), nullptr);
     std::map<std::string, std::shared_ptr<void>, std::less<>> by_key;
     for (const auto& o : level.objects) by_key.emplace(to.pk().get(o.get()).repr(), o);
     for (void* p : parents) {
@@ -127,7 +127,7 @@ Level prefetch_level(const Query& q, const ModelMeta& m, const std::string& name
       // The related rows hold the parents' keys in their ForeignKey.
       const Field& fk = *rel->field;
       level.objects =
-          read_objects(*with_filter(*base, Q(fk.name() + "__in", Expr(keys)), false), nullptr);
+          read_objects(*with_filter(base, Q(fk.name() + "__in", Expr(keys)), false), nullptr);
       for (const auto& o : level.objects) groups[fk.get(o.get()).repr()].push_back(o);
     } else {
       // Through the ManyToManyField's table, joined once: each row with the key of the

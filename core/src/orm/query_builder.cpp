@@ -1,5 +1,6 @@
 // The QuerySet methods that change a query: each copies it, checks the names it is
-// given against the model, and returns the changed copy.
+// given against the model, and returns the changed copy. filter(), exclude() and
+// slices change the query itself when nothing else holds it (see own()).
 #include <algorithm>
 
 #include "orm/compiler.hpp"
@@ -13,6 +14,16 @@ using QueryPtr = std::shared_ptr<const Query>;
 
 std::shared_ptr<Query> copy(const Query& q) {
   return std::make_shared<Query>(q);
+}
+
+// The query to change: the one given when it is the only reference to it (a chain of
+// calls on temporaries, objects<T>().filter(...).get(), makes a query per call that
+// no queryset keeps), else a copy. Every Query is made non-const (copy(), make_query())
+// and only shared as const, so changing the sole owner's is changing an object nobody
+// else can see.
+std::shared_ptr<Query> own(QueryPtr q) {
+  if (q.use_count() == 1) return std::const_pointer_cast<Query>(std::move(q));
+  return copy(*q);
 }
 
 void no_slice(const Query& q, const char* what) {
@@ -50,12 +61,13 @@ QueryPtr make_query(const ModelMeta& m) {
   return std::make_shared<Query>(m);
 }
 
-QueryPtr with_filter(const Query& q, const Q& cond, bool negate) {
+QueryPtr with_filter(QueryPtr from, const Q& cond, bool negate) {
+  const Query& q = *from;
   no_slice(q, "filter");
   not_combined(q, negate ? "exclude" : "filter");
   validate(q, cond);
-  auto c = copy(q);
-  if (cond.empty()) return c;
+  if (cond.empty()) return from;
+  auto c = own(std::move(from));
   c->where.push_back(negate ? (~cond).ptr() : cond.ptr());
   return c;
 }
@@ -84,15 +96,16 @@ QueryPtr with_distinct(const Query& q) {
   return c;
 }
 
-QueryPtr with_slice(const Query& q, int64_t low, std::optional<int64_t> high) {
+QueryPtr with_slice(QueryPtr from, int64_t low, std::optional<int64_t> high) {
   if (low < 0 || (high && *high < 0)) throw ProgrammingError("Negative indexing is not supported.");
-  auto c = copy(q);
   // A slice of a slice: [a:b][c:d] is [a+c : min(b, a+d)].
-  const int64_t base = q.low.value_or(0);
+  const int64_t base = from->low.value_or(0);
+  const std::optional<int64_t> old_high = from->high;
+  auto c = own(std::move(from));
   c->low = base + low;
   if (high) {
     const int64_t end = base + std::max(*high, low);
-    c->high = q.high ? std::min(*q.high, end) : end;
+    c->high = old_high ? std::min(*old_high, end) : end;
   }
   if (c->high && *c->low > *c->high) c->low = c->high;
   if (c->low == 0) c->low.reset();

@@ -33,8 +33,8 @@ std::vector<std::shared_ptr<void>> read_by_keys(const ModelMeta& target, const s
                                                 std::vector<Value> keys) {
   std::vector<std::shared_ptr<void>> out;
   auto q = with_alias(*make_query(target), alias);
-  q = keys.size() == 1 ? with_filter(*q, Q("pk", keys.front()), false)
-                       : with_filter(*q, Q("pk__in", Expr(keys)), false);
+  q = keys.size() == 1 ? with_filter(std::move(q), Q("pk", keys.front()), false)
+                       : with_filter(std::move(q), Q("pk__in", Expr(keys)), false);
   Cursor c(*q);
   while (c.next()) {
     auto obj = target.make();
