@@ -142,22 +142,26 @@ void Result::finish() {
 void Result::read_row(quarry_value* row, std::size_t ncols) {
   sqlite3_stmt* s = stmt_.stmt_;
   for (std::size_t i = 0; i < ncols; ++i) {
-    const int c = static_cast<int>(i);
-    switch (sqlite3_column_type(s, c)) {
+    // One sqlite3_column_* call per cell, then the value read directly: each column call
+    // takes the connection's mutex and checks for a malloc failure, the value calls do
+    // not. The value is "unprotected", which only matters to a connection shared between
+    // threads while it is read; a quarry connection is used by one thread at a time.
+    sqlite3_value* v = sqlite3_column_value(s, static_cast<int>(i));
+    switch (sqlite3_value_type(v)) {
       case SQLITE_INTEGER:
-        row[i] = sdk::int_value(sqlite3_column_int64(s, c));
+        row[i] = sdk::int_value(sqlite3_value_int64(v));
         break;
       case SQLITE_FLOAT:
-        row[i] = sdk::double_value(sqlite3_column_double(s, c));
+        row[i] = sdk::double_value(sqlite3_value_double(v));
         break;
       case SQLITE_TEXT: {
-        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
-        row[i] = sdk::text_value({p, static_cast<std::size_t>(sqlite3_column_bytes(s, c))});
+        const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        row[i] = sdk::text_value({p, static_cast<std::size_t>(sqlite3_value_bytes(v))});
         break;
       }
       case SQLITE_BLOB: {
-        const auto* p = static_cast<const char*>(sqlite3_column_blob(s, c));
-        row[i] = sdk::text_value({p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(s, c))},
+        const auto* p = static_cast<const char*>(sqlite3_value_blob(v));
+        row[i] = sdk::text_value({p ? p : "", static_cast<std::size_t>(sqlite3_value_bytes(v))},
                                  QUARRY_BYTES);
         break;
       }

@@ -1,6 +1,7 @@
 #include "orm/select_cache.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -32,7 +33,9 @@ class ShapeKey {
                           q.for_update,         q.lock.nowait,     q.lock.skip_locked,
                           q.lock.no_key,        q.low.has_value(), q.high.has_value(),
                           q.low.value_or(0) > 0};
-    for (bool f : flags) add(f ? '1' : '0');
+    uint16_t bits = 0;
+    for (bool f : flags) bits = static_cast<uint16_t>(bits << 1 | (f ? 1 : 0));
+    put(bits);
     texts(q.only_fields);
     texts(q.defer_fields);
     texts(q.select_related);
@@ -40,8 +43,8 @@ class ShapeKey {
     put(q.order_by.size());
     for (const OrderBy& o : q.order_by) {
       if (!field_ref(o.expr.node())) return false;
-      const bool bits[] = {o.descending, o.options.nulls_first, o.options.nulls_last};
-      for (bool b : bits) add(b ? '1' : '0');
+      add(static_cast<char>((o.descending ? 1 : 0) | (o.options.nulls_first ? 2 : 0) |
+                            (o.options.nulls_last ? 4 : 0)));
     }
     put(q.where.size());
     for (const QPtr& w : q.where) {
