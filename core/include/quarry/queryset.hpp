@@ -459,7 +459,9 @@ class BasicQuerySet {
 
   // One row matching the lookups; DoesNotExist or MultipleObjectsReturned otherwise.
   // (On a temporary, objects<T>().get("pk", id), the query it was made with is filtered
-  // and sliced in place when nothing else holds it, instead of copied twice.)
+  // and sliced in place when nothing else holds it, instead of copied twice. A queryset
+  // given to get() with std::move is left without a query, as a moved-from shared_ptr,
+  // whether get() returns or throws: assign to it before using it again.)
   RowT get() const& { return get_one(q_); }
   RowT get() && { return get_one(std::move(q_)); }
   RowT get(const Q& cond) const& { return get_one(detail::with_filter(q_, cond, false)); }

@@ -2,6 +2,7 @@
 // given against the model, and returns the changed copy. filter(), exclude() and
 // slices change the query itself when nothing else holds it (see own()).
 #include <algorithm>
+#include <atomic>
 
 #include "orm/compiler.hpp"
 #include "orm/query.hpp"
@@ -22,7 +23,12 @@ std::shared_ptr<Query> copy(const Query& q) {
 // and only shared as const, so changing the sole owner's is changing an object nobody
 // else can see.
 std::shared_ptr<Query> own(QueryPtr q) {
-  if (q.use_count() == 1) return std::const_pointer_cast<Query>(std::move(q));
+  if (q.use_count() == 1) {
+    // Orders the reads of any thread that held it before letting go before these writes
+    // (as SharedList::edit()).
+    std::atomic_thread_fence(std::memory_order_acquire);
+    return std::const_pointer_cast<Query>(std::move(q));
+  }
   return copy(*q);
 }
 
