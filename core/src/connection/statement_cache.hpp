@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "quarry/plugin/abi.h"
+#include "string_hash.hpp"
 
 namespace quarry::detail {
 
@@ -47,17 +48,12 @@ class StatementCache {
   void clear() noexcept;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
   void evict_one() noexcept;
 
   const quarry_plugin* api_;
   std::size_t capacity_;
-  std::unordered_map<std::string, std::unique_ptr<StatementEntry>, Hash, std::equal_to<>> map_;
+  std::unordered_map<std::string, std::unique_ptr<StatementEntry>, StringHash, std::equal_to<>>
+      map_;
   std::list<StatementEntry*> lru_;  // front = most recently used
 };
 

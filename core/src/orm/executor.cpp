@@ -102,7 +102,6 @@ struct Cursor::State {
   std::string alias;
   std::vector<std::string> deferred;  // the model's fields this query does not read
   CompiledSelect select;
-  const Compiled& compiled;  // select's shape
   std::size_t extras_first;
   std::shared_ptr<const std::vector<std::string>> names;
   std::vector<const ModelMeta::Slot*> slots;   // per extra column, or null
@@ -117,10 +116,10 @@ struct Cursor::State {
         model(q.model),
         alias(q.alias),
         select(std::move(c)),
-        compiled(*select.shape),
-        extras_first(compiled.extras_first()),
-        rs(lease->query(compiled.sql, select.params,
+        extras_first(select.shape->extras_first()),
+        rs(lease->query(select.shape->sql, select.params,
                         ExecOptions{.stream = stream, .drain = !stream})) {
+    const Compiled& compiled = *select.shape;
     if (rs.column_count() < extras_first + compiled.extras.size()) {
       throw InterfaceError("the query gave " + std::to_string(rs.column_count()) +
                            " columns, fewer than the " +
@@ -185,11 +184,11 @@ Row Cursor::row() const {
 int Cursor::decimal_places(std::size_t column) const {
   const std::size_t base = s_->extras_first;
   if (column < base) {
-    const Field* f = s_->compiled.fields[column];
+    const Field* f = s_->select.shape->fields[column];
     return f->kind() == FieldKind::Decimal ? f->spec().decimal_places() : -1;
   }
   const std::size_t k = column - base;
-  return k < s_->compiled.extras.size() ? s_->compiled.extras[k].decimal_places : -1;
+  return k < s_->select.shape->extras.size() ? s_->select.shape->extras[k].decimal_places : -1;
 }
 
 namespace {
@@ -210,7 +209,7 @@ void Cursor::load(void* obj, Record* extra) const {
   // The row is there (next() said so) and as wide as the query (the State checked).
   const quarry_value* raw = s_->rs.row_;
   const Row r = s_->rs.row();
-  load_fields(s_->compiled.fields, obj, raw);
+  load_fields(s_->select.shape->fields, obj, raw);
   if (ModelState* st = s_->model->state_of(obj)) {
     st->db = s_->alias;
     st->adding = false;
@@ -219,8 +218,8 @@ void Cursor::load(void* obj, Record* extra) const {
   if (!s_->contexts.empty()) bind_relations(*s_->model, obj, s_->contexts);
   bind_members(*s_->model, obj, s_->members);
   // select_related's objects, each hung on its parent (absent where the key is NULL).
-  for (std::size_t k = 0; k < s_->compiled.related.size(); ++k) {
-    const RelatedColumns& rel = s_->compiled.related[k];
+  for (std::size_t k = 0; k < s_->select.shape->related.size(); ++k) {
+    const RelatedColumns& rel = s_->select.shape->related[k];
     auto& made = s_->related[k];
     made.reset();
     void* parent = rel.parent < 0 ? obj : s_->related[rel.parent].get();
@@ -244,7 +243,7 @@ void Cursor::load(void* obj, Record* extra) const {
   std::vector<Value> values;
   for (std::size_t k = 0; k < s_->slots.size(); ++k) {
     if (s_->slots[k]) s_->slots[k]->load(obj, r[base + k]);
-    if (extra) values.push_back(as_kind(r[base + k], s_->compiled.extras[k]));
+    if (extra) values.push_back(as_kind(r[base + k], s_->select.shape->extras[k]));
   }
   if (extra) *extra = Record(s_->names, std::move(values));
 }
@@ -253,9 +252,9 @@ Record Cursor::record() const {
   const Row r = s_->rs.row();
   const std::size_t base = s_->extras_first;
   std::vector<Value> values;
-  values.reserve(s_->compiled.extras.size());
-  for (std::size_t k = 0; k < s_->compiled.extras.size(); ++k) {
-    values.push_back(as_kind(r[base + k], s_->compiled.extras[k]));
+  values.reserve(s_->select.shape->extras.size());
+  for (std::size_t k = 0; k < s_->select.shape->extras.size(); ++k) {
+    values.push_back(as_kind(r[base + k], s_->select.shape->extras[k]));
   }
   return Record(s_->names, std::move(values));
 }

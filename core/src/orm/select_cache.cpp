@@ -1,4 +1,5 @@
 #include "orm/select_cache.hpp"
+#include "string_hash.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -136,17 +137,12 @@ struct Entry {
   std::vector<ParamSource> sources;
 };
 
-struct KeyHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-};
-
 // Per thread, so that a lookup takes no lock. Bounded: a program that makes shapes
 // without end (a query per distinct list of names) starts again when it is full.
 struct Shapes {
   static constexpr std::size_t kMax = 1024;
   ShapeKey key;
-  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> map;
+  std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> map;
 };
 
 // Out of line: reached once per query (inlined, each use of it went through the TLS
