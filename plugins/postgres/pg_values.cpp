@@ -70,20 +70,21 @@ void append_bytea_hex(std::string& out, std::string_view bytes) {
 }
 
 void ParamBuffer::fill(std::span<const quarry_value> params) {
+  // Sized, not cleared: a statement runs again with as many parameters, and every slot
+  // is written below, so nothing is allocated after the first run.
+  const std::size_t n = params.size();
   text_.clear();
-  offsets_.assign(params.size(), 0);
-  lengths_.assign(params.size(), 0);
-  formats_.assign(params.size(), 0);
-  values_.assign(params.size(), nullptr);
+  offsets_.resize(n);
+  lengths_.resize(n);
+  formats_.resize(n);
+  values_.resize(n);
   // Encode into one buffer first; pointers are taken only once it stops growing.
-  std::vector<bool> is_null(params.size(), false);
-  for (std::size_t i = 0; i < params.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     const quarry_value& v = params[i];
     offsets_[i] = text_.size();
-    if (v.type == QUARRY_NULL) {
-      is_null[i] = true;
-      continue;
-    }
+    formats_[i] = 0;
+    lengths_[i] = v.type == QUARRY_NULL ? -1 : 0;  // -1 marks NULL until the pointers are set
+    if (v.type == QUARRY_NULL) continue;
     if (v.type == QUARRY_BYTES) {
       text_.append(v.u.s.ptr, v.u.s.len);
       formats_[i] = 1;  // binary: the raw bytes, no escaping
@@ -97,10 +98,14 @@ void ParamBuffer::fill(std::span<const quarry_value> params) {
     }
     text_ += '\0';  // text parameters are C strings
   }
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    if (is_null[i]) continue;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (lengths_[i] == -1) {
+      values_[i] = nullptr;
+      lengths_[i] = 0;
+      continue;
+    }
     values_[i] = text_.data() + offsets_[i];
-    const std::size_t end = i + 1 < params.size() ? offsets_[i + 1] : text_.size();
+    const std::size_t end = i + 1 < n ? offsets_[i + 1] : text_.size();
     lengths_[i] = static_cast<int>(end - offsets_[i] - (formats_[i] == 0 ? 1 : 0));
   }
 }

@@ -110,8 +110,9 @@ int Statement::step() {
 
 sdk::Result& Statement::execute(std::span<const quarry_value> params, uint32_t /*flags*/) {
   // SQLite always steps row by row, so a streamed result needs nothing different.
+  // No sqlite3_clear_bindings: bind() sets every parameter (it checks the count), and
+  // closing the last result already dropped its bound copies.
   sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
   result_.reset();
   bind(params);
   const int rc = step();

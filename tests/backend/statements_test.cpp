@@ -32,6 +32,34 @@ TEST_F(Statements, TheSameSqlIsPreparedOnce) {
   EXPECT_EQ(conn().statements_prepared(), before + 1);
 }
 
+TEST_F(Statements, AReusedStatementTakesEachRunsOwnParametersNullsIncluded) {
+  // The plugins keep their parameter buffers from run to run: a NULL must not stay
+  // where the last run had one, nor a value where it had a value.
+  const std::string q = sql("SELECT ?, ?, ?");
+  const uint64_t before = conn().statements_prepared();
+  const std::vector<std::vector<Value>> runs = {
+      {Value(), Value("x"), Value(1)},
+      {Value("y"), Value(), Value(2)},
+      {Value(), Value(), Value()},
+      {Value("zz"), Value("w"), Value(3)},
+  };
+  for (const auto& params : runs) {
+    ResultSet rs = conn().query(q, params);
+    ASSERT_TRUE(rs.next());
+    const Row r = rs.row();
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (params[i].is_null()) {
+        EXPECT_TRUE(r.is_null(i)) << "column " << i;
+      } else if (params[i].type() == ValueType::Text) {
+        EXPECT_EQ(r.get<std::string>(i), params[i].as<std::string>()) << "column " << i;
+      } else {
+        EXPECT_EQ(r.get<int64_t>(i), params[i].as<int64_t>()) << "column " << i;
+      }
+    }
+  }
+  EXPECT_EQ(conn().statements_prepared(), before + 1);
+}
+
 TEST_F(Statements, NestedUseOfOneStatementWorks) {
   fill(4);
   const std::string q = sql("SELECT id FROM qt_items WHERE id <= ? ORDER BY id");

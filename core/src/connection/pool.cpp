@@ -1,5 +1,7 @@
 #include "quarry/pool.hpp"
 
+#include <optional>
+
 #include "quarry/errors.hpp"
 
 namespace quarry {
@@ -40,8 +42,9 @@ bool Pool::healthy(Connection& conn, std::chrono::steady_clock::time_point idle_
 }
 
 PooledConnection Pool::acquire() {
-  const auto deadline = std::chrono::steady_clock::now() + settings_.acquire_timeout;
   std::unique_lock lock(mutex_);
+  // The clock is read only when it comes to waiting: most leases find a connection idle.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   for (;;) {
     while (!idle_.empty()) {
       Idle idle = std::move(idle_.back());
@@ -66,7 +69,8 @@ PooledConnection Pool::acquire() {
         throw;
       }
     }
-    if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+    if (!deadline) deadline = std::chrono::steady_clock::now() + settings_.acquire_timeout;
+    if (available_.wait_until(lock, *deadline) == std::cv_status::timeout && idle_.empty() &&
         open_ >= settings_.size) {
       throw OperationalError("connection pool exhausted: all " + std::to_string(settings_.size) +
                                  " connections are in use and none came back within " +

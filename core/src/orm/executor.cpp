@@ -2,7 +2,9 @@
 // on one from the pool.
 #include <algorithm>
 #include <cctype>
+#include <new>
 #include <optional>
+#include <utility>
 
 #include "orm/compiler.hpp"
 #include "orm/relation_paths.hpp"
@@ -96,6 +98,21 @@ void check_row_locks(const Query& q) {
 
 }  // namespace
 
+namespace {
+
+// The memory of one Cursor::State, kept for the thread's next query.
+struct Spare {
+  void* p = nullptr;
+  ~Spare() { ::operator delete(p); }
+};
+
+Spare& spare() {
+  thread_local Spare s;
+  return s;
+}
+
+}  // namespace
+
 struct Cursor::State {
   Lease lease;  // declared first: the result below must go before the connection
   const ModelMeta* model;
@@ -110,6 +127,21 @@ struct Cursor::State {
   std::vector<Contexts> related_contexts;      // each select_related object's
   std::vector<std::shared_ptr<void>> related;  // the current row's related objects
   ResultSet rs;
+
+  // Every query makes one State and drops it when done; a thread keeps the memory of
+  // the last one for its next query, so a loop of get()s does not allocate here.
+  static void* operator new(std::size_t n) {
+    if (void* p = std::exchange(spare().p, nullptr)) return p;
+    return ::operator new(n);
+  }
+  static void operator delete(void* p) noexcept {
+    Spare& s = spare();
+    if (s.p) {
+      ::operator delete(p);
+    } else {
+      s.p = p;
+    }
+  }
 
   State(const Query& q, CompiledSelect c, bool stream)
       : lease(q.alias),
