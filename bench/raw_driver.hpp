@@ -48,8 +48,16 @@ class RawDriver {
   virtual int64_t stream(const std::string& table, int64_t up_to) = 0;
 };
 
+// Each driver on a connection of its own...
 std::unique_ptr<RawDriver> raw_postgres(const quarry::DatabaseSettings& s);
 std::unique_ptr<RawDriver> raw_mysql(const quarry::DatabaseSettings& s);
 std::unique_ptr<RawDriver> raw_sqlite(const quarry::DatabaseSettings& s);
+// ...or on quarry's (PGconn*, MYSQL*, sqlite3*), borrowed: the timed workloads run both
+// sides on one server session, so that both talk to the same server process. On a small
+// machine two sessions' round trips can differ fourfold, by where the scheduler puts
+// their server processes.
+std::unique_ptr<RawDriver> raw_postgres_on(void* session);
+std::unique_ptr<RawDriver> raw_mysql_on(void* session);
+std::unique_ptr<RawDriver> raw_sqlite_on(void* session);
 
 }  // namespace bench

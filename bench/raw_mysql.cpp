@@ -67,18 +67,15 @@ class My final : public RawDriver {
       throw std::runtime_error(mysql_error(c_));
     }
     exec("SET time_zone = '+00:00'");
-    get_ = prepare(sql::kGet);
-    fetch_ = prepare(sql::kFetch);
-    idp_ = prepare(sql::kIdPrice);
-    grp_ = prepare(sql::kGroupBy);
-    mysql_stmt_bind_result(get_, get_binds_.b);
-    mysql_stmt_bind_result(fetch_, fetch_binds_.b);
+    prepare_reads();
   }
+  // On quarry's own session (which set its time zone to UTC already).
+  explicit My(MYSQL* session) : c_(session), owned_(false) { prepare_reads(); }
   ~My() override {
     for (MYSQL_STMT* s : {get_, fetch_, idp_, grp_, ins_}) {
       if (s) mysql_stmt_close(s);
     }
-    mysql_close(c_);
+    if (owned_) mysql_close(c_);
   }
   std::string label() const override { return "libmariadb"; }
 
@@ -224,7 +221,17 @@ class My final : public RawDriver {
       throw std::runtime_error(mysql_stmt_error(s));
   }
 
+  void prepare_reads() {
+    get_ = prepare(sql::kGet);
+    fetch_ = prepare(sql::kFetch);
+    idp_ = prepare(sql::kIdPrice);
+    grp_ = prepare(sql::kGroupBy);
+    mysql_stmt_bind_result(get_, get_binds_.b);
+    mysql_stmt_bind_result(fetch_, fetch_binds_.b);
+  }
+
   MYSQL* c_;
+  bool owned_ = true;
   MYSQL_STMT *get_ = nullptr, *fetch_ = nullptr, *idp_ = nullptr, *grp_ = nullptr, *ins_ = nullptr;
   ItemBinds get_binds_, fetch_binds_;
   std::size_t batch_ = 0;
@@ -234,6 +241,10 @@ class My final : public RawDriver {
 
 std::unique_ptr<RawDriver> raw_mysql(const quarry::DatabaseSettings& s) {
   return std::make_unique<My>(s);
+}
+
+std::unique_ptr<RawDriver> raw_mysql_on(void* session) {
+  return std::make_unique<My>(static_cast<MYSQL*>(session));
 }
 
 }  // namespace bench

@@ -31,7 +31,19 @@ class Pg final : public RawDriver {
     if (PQstatus(c_) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(c_));
     prepare_reads();
   }
-  ~Pg() override { PQfinish(c_); }
+  // On quarry's own session: its statements are left alone, and this driver's are
+  // deallocated when it goes.
+  explicit Pg(PGconn* session) : c_(session), owned_(false) { prepare_reads(); }
+  ~Pg() override {
+    if (owned_) {
+      PQfinish(c_);
+      return;
+    }
+    PQclear(PQexec(c_, prepared_batch_ ? "DEALLOCATE get; DEALLOCATE fetch; DEALLOCATE idp; "
+                                         "DEALLOCATE grp; DEALLOCATE ins"
+                                       : "DEALLOCATE get; DEALLOCATE fetch; DEALLOCATE idp; "
+                                         "DEALLOCATE grp"));
+  }
   std::string label() const override { return "libpq"; }
 
   void get(int64_t id, Item& out) override {
@@ -75,9 +87,8 @@ class Pg final : public RawDriver {
         sql += (i ? ", (" : "(") + ph(b + 1) + ", " + ph(b + 2) + ", " + ph(b + 3) + ", " +
                ph(b + 4) + ", " + ph(b + 5) + ")";
       }
-      PQclear(PQexec(c_, "DEALLOCATE ALL"));
+      if (prepared_batch_) exec("DEALLOCATE ins");
       prepare("ins", sql);
-      prepare_reads();
       prepared_batch_ = batch;
     }
     exec("BEGIN");
@@ -203,6 +214,7 @@ class Pg final : public RawDriver {
   }
 
   PGconn* c_;
+  bool owned_ = true;
   std::size_t prepared_batch_ = 0;
 };
 
@@ -210,6 +222,10 @@ class Pg final : public RawDriver {
 
 std::unique_ptr<RawDriver> raw_postgres(const quarry::DatabaseSettings& s) {
   return std::make_unique<Pg>(s);
+}
+
+std::unique_ptr<RawDriver> raw_postgres_on(void* session) {
+  return std::make_unique<Pg>(static_cast<PGconn*>(session));
 }
 
 }  // namespace bench

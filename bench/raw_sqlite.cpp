@@ -17,14 +17,13 @@ class Lite final : public RawDriver {
       throw std::runtime_error(sqlite3_errmsg(db_));
     }
     sqlite3_busy_timeout(db_, 5000);
-    get_ = prepare(sql::kGet);
-    fetch_ = prepare(sql::kFetch);
-    idp_ = prepare(sql::kIdPrice);
-    grp_ = prepare(sql::kGroupBy);
+    prepare_reads();
   }
+  // On quarry's own connection.
+  explicit Lite(sqlite3* session) : db_(session), owned_(false) { prepare_reads(); }
   ~Lite() override {
     for (sqlite3_stmt* s : {get_, fetch_, idp_, grp_, ins_}) sqlite3_finalize(s);
-    sqlite3_close_v2(db_);
+    if (owned_) sqlite3_close_v2(db_);
   }
   std::string label() const override { return "sqlite3"; }
 
@@ -134,7 +133,15 @@ class Lite final : public RawDriver {
     out.is_active = sqlite3_column_int(s, 5) != 0;
   }
 
+  void prepare_reads() {
+    get_ = prepare(sql::kGet);
+    fetch_ = prepare(sql::kFetch);
+    idp_ = prepare(sql::kIdPrice);
+    grp_ = prepare(sql::kGroupBy);
+  }
+
   sqlite3* db_ = nullptr;
+  bool owned_ = true;
   sqlite3_stmt *get_ = nullptr, *fetch_ = nullptr, *idp_ = nullptr, *grp_ = nullptr,
                *ins_ = nullptr;
   std::size_t batch_ = 0;
@@ -144,6 +151,10 @@ class Lite final : public RawDriver {
 
 std::unique_ptr<RawDriver> raw_sqlite(const quarry::DatabaseSettings& s) {
   return std::make_unique<Lite>(s);
+}
+
+std::unique_ptr<RawDriver> raw_sqlite_on(void* session) {
+  return std::make_unique<Lite>(static_cast<sqlite3*>(session));
 }
 
 }  // namespace bench
