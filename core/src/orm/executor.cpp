@@ -103,7 +103,12 @@ namespace {
 // The memory of one Cursor::State, kept for the thread's next query.
 struct Spare {
   void* p = nullptr;
-  ~Spare() { ::operator delete(p); }
+  bool gone = false;  // the thread is ending: a State freed after this is not kept
+  ~Spare() {
+    ::operator delete(p);
+    p = nullptr;
+    gone = true;
+  }
 };
 
 Spare& spare() {
@@ -136,7 +141,7 @@ struct Cursor::State {
   }
   static void operator delete(void* p) noexcept {
     Spare& s = spare();
-    if (s.p) {
+    if (s.p || s.gone) {
       ::operator delete(p);
     } else {
       s.p = p;
