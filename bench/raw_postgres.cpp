@@ -39,10 +39,9 @@ class Pg final : public RawDriver {
       PQfinish(c_);
       return;
     }
-    PQclear(PQexec(c_, prepared_batch_ ? "DEALLOCATE get; DEALLOCATE fetch; DEALLOCATE idp; "
-                                         "DEALLOCATE grp; DEALLOCATE ins"
-                                       : "DEALLOCATE get; DEALLOCATE fetch; DEALLOCATE idp; "
-                                         "DEALLOCATE grp"));
+    std::string sql = "DEALLOCATE get; DEALLOCATE fetch; DEALLOCATE idp; DEALLOCATE grp";
+    if (prepared_batch_) sql += "; DEALLOCATE ins";
+    PQclear(PQexec(c_, sql.c_str()));
   }
   std::string label() const override { return "libpq"; }
 
