@@ -44,13 +44,15 @@ bool QueryEvents::wants(const QueryLog& log) noexcept {
 }
 
 void QueryEvents::record(QueryLog& log, std::string_view alias, std::string_view sql,
-                         std::span<const quarry_value> params, std::chrono::microseconds duration) {
+                         std::span<const quarry_value> params, std::chrono::microseconds duration,
+                         std::string_view error) {
   QueryRecord r;
   r.alias = std::string(alias);
   r.sql = std::string(sql);
   r.params.reserve(params.size());
   for (const auto& p : params) r.params.push_back(ValueRef(p).repr());
   r.duration = duration;
+  r.error = std::string(error);
   for (QueryCapture* c = t_capture; c; c = c->outer_) {
     if (!c->alias_ || *c->alias_ == alias) c->records_.push_back(r);
   }

@@ -71,6 +71,8 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
          "WHERE t.relname = $1 AND ns.nspname = current_schema() ORDER BY 1, 3");
 
   d->feature("supports_transactional_ddl", true);
+  d->feature("text_holds_nul", false);
+  d->feature("patterns_hold_nul", false);
   d->feature("has_returning", true);
   d->feature("can_return_rows_from_bulk_insert", true);
   d->feature("has_select_for_update", true);

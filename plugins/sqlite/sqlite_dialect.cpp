@@ -95,6 +95,7 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->feature("supports_parentheses_in_compound", false);
 
   d->feature("supports_transactional_ddl", true);
+  d->feature("patterns_hold_nul", false);
   d->feature("has_returning", v >= sdk::ServerVersion{3, 35});
   d->feature("can_return_rows_from_bulk_insert", v >= sdk::ServerVersion{3, 35});
   d->feature("supports_over_clause", v >= sdk::ServerVersion{3, 25});

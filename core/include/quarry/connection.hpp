@@ -111,10 +111,23 @@ class Connection {
   friend class ResultSet;
   Connection(std::shared_ptr<const Engine> engine, quarry_connection* handle, std::string alias,
              std::shared_ptr<QueryLog> log, std::size_t statement_cache_size);
-  void attach_dialect(std::shared_ptr<const Dialect> dialect) { dialect_ = std::move(dialect); }
+  void attach_dialect(std::shared_ptr<const Dialect> dialect) {
+    text_holds_nul_ = dialect->features().has("text_holds_nul");
+    dialect_ = std::move(dialect);
+  }
+  // Refuses, before anything is sent, a value no backend may be given: text that is not
+  // UTF-8 (or holds a NUL the backend would cut it at), a float that is not finite.
+  // `columns` names the columns of bulk rows; empty for a statement's parameters.
+  void check_values(std::string_view sql, std::span<const quarry_value> values,
+                    std::span<const std::string> columns) const;
 
-  detail::StatementEntry* statement_for(std::string_view sql, bool cache);
+  // The statement for `sql` (the cache's or newly prepared), or null with `err` set when
+  // the server refused to prepare it.
+  detail::StatementEntry* statement_for(std::string_view sql, bool cache, quarry_error* err);
   void give_back(detail::StatementEntry* entry) noexcept;
+  // Reports a statement sent to the query log and captures, with its outcome.
+  void note(std::string_view sql, std::span<const quarry_value> params,
+            std::chrono::steady_clock::time_point start, const quarry_error* err);
   [[noreturn]] void fail(const quarry_error& err, std::string_view sql);
   [[noreturn]] void throw_no_rows(std::string_view sql) const;
   void require_open(std::string_view sql) const;
@@ -135,6 +148,7 @@ class Connection {
   bool in_transaction_ = false;
   bool transaction_failed_ = false;
   bool broken_ = false;
+  bool text_holds_nul_ = true;
 };
 
 // Rolls back on destruction unless commit() was called.

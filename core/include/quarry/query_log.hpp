@@ -27,6 +27,9 @@ struct QueryRecord {
   std::string sql;
   std::vector<std::string> params;  // each as a short SQL literal: 42, 'text', NULL
   std::chrono::microseconds duration{0};
+  // Empty when the statement succeeded; else what the database answered (a statement it
+  // refused while preparing it is logged too: it was sent all the same).
+  std::string error;
 };
 
 class QueryLog {
@@ -70,7 +73,8 @@ class QueryCapture {
 struct QueryEvents {
   static bool wants(const QueryLog& log) noexcept;
   static void record(QueryLog& log, std::string_view alias, std::string_view sql,
-                     std::span<const quarry_value> params, std::chrono::microseconds duration);
+                     std::span<const quarry_value> params, std::chrono::microseconds duration,
+                     std::string_view error = {});
 };
 
 }  // namespace quarry

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -201,6 +202,8 @@ class Cursor {
 int64_t count(const Query& q);
 bool exists(const Query& q);
 Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>& aggregates);
+// The name Django gives an aggregate passed without one: Avg("gpa") is "gpa__avg".
+std::string default_alias(const Expr& aggregate);
 int64_t update(const Query& q, const std::vector<std::pair<std::string, Expr>>& assignments);
 int64_t remove(const Query& q);
 CompiledSql sql_of(const Query& q);
@@ -441,9 +444,14 @@ class BasicQuerySet {
   // Django's qs[i]: from the cache if there is one, else one row (LIMIT 1 OFFSET i).
   RowT operator[](std::size_t i) const {
     if (cache_) return cache_->at(i);
-    auto one =
-        fetch_first(*detail::with_slice(q_, static_cast<int64_t>(i), static_cast<int64_t>(i) + 1));
-    if (!one) throw std::out_of_range("queryset index " + std::to_string(i) + " out of range");
+    const auto out_of_range = [i] {
+      return std::out_of_range("queryset index " + std::to_string(i) + " out of range");
+    };
+    // No table holds INT64_MAX rows: an index that large has no row, and never wraps.
+    if (i >= static_cast<std::size_t>(std::numeric_limits<int64_t>::max())) throw out_of_range();
+    const auto at = static_cast<int64_t>(i);
+    auto one = fetch_first(*detail::with_slice(q_, at, at + 1));
+    if (!one) throw out_of_range();
     return std::move(*one);
   }
 
@@ -495,7 +503,9 @@ class BasicQuerySet {
   Record aggregate(const std::vector<std::pair<std::string, Expr>>& aggregates) const {
     return detail::aggregate(*q_, aggregates);
   }
-  Record aggregate(const Expr& e) const { return detail::aggregate(*q_, {{"", e}}); }
+  Record aggregate(const Expr& e) const {
+    return detail::aggregate(*q_, {{detail::default_alias(e), e}});
+  }
   // UPDATE of every matching row; returns the number of rows matched.
   int64_t update(Kwargs assignments) const {
     if (detail::is_none(*q_)) return 0;

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 
 #include "connection/statement_cache.hpp"
 #include "plugin/plugin_error.hpp"
 #include "quarry/engine.hpp"
 #include "quarry/errors.hpp"
+#include "values/text_check.hpp"
 
 namespace quarry {
 namespace {
@@ -91,51 +93,79 @@ void Connection::require_open(std::string_view sql) const {
   }
 }
 
-detail::StatementEntry* Connection::statement_for(std::string_view sql, bool cache) {
+detail::StatementEntry* Connection::statement_for(std::string_view sql, bool cache,
+                                                  quarry_error* err) {
   if (cache) {
     if (auto* e = cache_->find_idle(sql)) return e;
   }
   quarry_statement* stmt = nullptr;
-  quarry_error err{};
-  if (api_->prepare(handle_, sql.data(), sql.size(), &stmt, &err) != 0) fail(err, sql);
+  if (api_->prepare(handle_, sql.data(), sql.size(), &stmt, err) != 0) return nullptr;
   ++prepared_count_;
   return cache_->adopt(sql, stmt, cache);
+}
+
+void Connection::check_values(std::string_view sql, std::span<const quarry_value> values,
+                              std::span<const std::string> columns) const {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const quarry_value& v = values[i];
+    std::string problem;
+    if (v.type == QUARRY_TEXT || v.type == QUARRY_JSON) {
+      problem = detail::text_problem({v.u.s.ptr, v.u.s.len}, text_holds_nul_);
+      if (!problem.empty() && problem.starts_with("a NUL")) {
+        problem += " (" + dialect_->engine_name() + " text cannot hold one)";
+      }
+    } else if (v.type == QUARRY_DOUBLE && !std::isfinite(v.u.d)) {
+      problem =
+          "a float that is not a finite number (NaN and infinities are refused on every "
+          "backend)";
+    }
+    if (problem.empty()) continue;
+    const std::string what = columns.empty()
+                                 ? "parameter " + std::to_string(i + 1)
+                                 : "column '" + columns[i % columns.size()] + "' of row " +
+                                       std::to_string(i / columns.size() + 1);
+    throw DataError("the value of " + what + " has " + problem + "; nothing was sent",
+                    ErrorContext{{}, 0, std::string(sql), alias_});
+  }
 }
 
 void Connection::give_back(detail::StatementEntry* entry) noexcept {
   cache_->give_back(entry);
 }
 
+void Connection::note(std::string_view sql, std::span<const quarry_value> params,
+                      std::chrono::steady_clock::time_point start, const quarry_error* err) {
+  QueryEvents::record(*log_, alias_, sql, params,
+                      std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - start),
+                      err ? std::string_view(err->message ? err->message : "failed") : "");
+}
+
 ResultSet Connection::query_raw(std::string_view sql, std::span<const quarry_value> params,
                                 ExecOptions opts) {
   require_open(sql);
-  detail::StatementEntry* stmt = statement_for(sql, opts.cache);
+  check_values(sql, params, {});
   const bool timed = QueryEvents::wants(*log_);
   const auto start =
       timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
-  quarry_result* res = nullptr;
   quarry_error err{};
+  // A statement the server refuses while preparing it was sent all the same: it is logged
+  // with its outcome as one it refuses while running.
+  detail::StatementEntry* stmt = statement_for(sql, opts.cache, &err);
+  quarry_result* res = nullptr;
   const uint32_t flags =
       (opts.stream ? QUARRY_EXEC_STREAM : 0u) | (opts.drain ? QUARRY_EXEC_DRAIN : 0u);
-  if (api_->execute(stmt->handle, params.data(), params.size(), flags, &res, &err) != 0) {
-    // Copy the message before anything else calls into the plugin.
-    const std::string message = err.message ? err.message : "";
-    quarry_error copy = err;
-    copy.message = message.c_str();
-    if (timed) {
-      QueryEvents::record(*log_, alias_, sql, params,
-                          std::chrono::duration_cast<std::chrono::microseconds>(
-                              std::chrono::steady_clock::now() - start));
-    }
-    give_back(stmt);
-    fail(copy, sql);
+  if (stmt && api_->execute(stmt->handle, params.data(), params.size(), flags, &res, &err) == 0) {
+    if (timed) note(sql, params, start, nullptr);
+    return ResultSet(this, stmt, res);
   }
-  if (timed) {
-    QueryEvents::record(*log_, alias_, sql, params,
-                        std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - start));
-  }
-  return ResultSet(this, stmt, res);
+  // Copy the message before anything else calls into the plugin.
+  const std::string message = err.message ? err.message : "";
+  quarry_error copy = err;
+  copy.message = message.c_str();
+  if (timed) note(sql, params, start, &copy);
+  if (stmt) give_back(stmt);
+  fail(copy, sql);
 }
 
 ResultSet Connection::query(std::string_view sql, std::span<const Value> params, ExecOptions opts) {
@@ -155,11 +185,7 @@ void Connection::execute_script(std::string_view sql) {
       timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
   quarry_error err{};
   const int rc = api_->execute_script(handle_, sql.data(), sql.size(), &err);
-  if (timed) {
-    QueryEvents::record(*log_, alias_, sql, {},
-                        std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - start));
-  }
+  if (timed) note(sql, {}, start, rc != 0 ? &err : nullptr);
   if (rc != 0) fail(err, sql);
 }
 
@@ -187,6 +213,7 @@ bool Connection::bulk_insert(const std::string& table, std::span<const std::stri
   }
   what += ") -- " + std::to_string(nrows) + " rows";
   require_open(what);
+  check_values(what, rows, columns);
   quarry_bulk_insert in{};
   in.struct_size = sizeof in;
   in.table = table.c_str();
@@ -202,11 +229,7 @@ bool Connection::bulk_insert(const std::string& table, std::span<const std::stri
   quarry_error err{};
   const int rc = api.bulk_insert(handle_, &in, &err);
   if (rc == 1) return false;  // declined: nothing was written, nothing to log
-  if (timed) {
-    QueryEvents::record(*log_, alias_, what, {},
-                        std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - start));
-  }
+  if (timed) note(what, {}, start, rc != 0 ? &err : nullptr);
   if (rc != 0) fail(err, what);
   return true;
 }

@@ -7,6 +7,7 @@
 #include <shared_mutex>
 
 #include "quarry/errors.hpp"
+#include "values/text_check.hpp"
 
 namespace quarry::detail {
 namespace {
@@ -73,6 +74,30 @@ std::optional<FieldKind> kind_of_value(const Value& v) {
 bool is_integer(std::optional<FieldKind> k) {
   return k == FieldKind::Auto || k == FieldKind::BigAuto || k == FieldKind::SmallInteger ||
          k == FieldKind::Integer || k == FieldKind::BigInteger;
+}
+
+// The family a kind belongs to, for the checks the server would otherwise make with an
+// error of its own (a SUM of text, a number compared with text); null where quarry does
+// not judge (booleans, JSON, UUIDs, bytes, an unknown kind).
+const char* family(std::optional<FieldKind> k) {
+  if (!k) return nullptr;
+  if (is_integer(k) || k == FieldKind::Float || k == FieldKind::Decimal) return "number";
+  if (k == FieldKind::Char || k == FieldKind::Text) return "text";
+  if (k == FieldKind::Date || k == FieldKind::Time || k == FieldKind::DateTime) {
+    return "date or time";
+  }
+  return nullptr;
+}
+
+// Refuses, before any SQL is sent, an expression whose two sides no backend can relate:
+// FieldError naming `what`.
+void same_family(std::optional<FieldKind> a, std::optional<FieldKind> b, std::string_view what) {
+  const char* fa = family(a);
+  const char* fb = family(b);
+  if (fa && fb && std::string_view(fa) != fb) {
+    throw FieldError(std::string(what) + " mixes a " + fa + " with a " + fb +
+                     ": give one side the other's type with Cast()");
+  }
 }
 
 // The kind of a + b: decimals win over floats over integers, as in Django.
@@ -185,13 +210,29 @@ const QuotedModel& quoted_model(const Dialect& d, const ModelMeta& m) {
 
 // Converts a literal to the kind it is compared with or stored in (100 -> Decimal for
 // a DecimalField, "2024-05-01" -> Date), naming the lookup when it cannot.
-Value prepared(const Value& v, std::optional<FieldKind> kind, std::string_view what) {
-  if (!kind || v.is_null() || v.type() == value_type(*kind)) return v;
+Value prepared(const Value& v, std::optional<FieldKind> kind, std::string_view what,
+               const Dialect& d) {
+  if (!kind || v.is_null() || v.type() == value_type(*kind)) {
+    if (const auto* text = v.get_if<std::string>()) check_text(d, *text, what, "text_holds_nul");
+    return v;
+  }
   try {
-    return v.convert_to(value_type(*kind));
+    Value out = v.convert_to(value_type(*kind));
+    if (const auto* text = out.get_if<std::string>()) check_text(d, *text, what, "text_holds_nul");
+    return out;
   } catch (const ValueError& e) {
     throw ValueError(std::string(what) + ": " + e.message());
   }
+}
+
+void check_text(const Dialect& d, std::string_view text, std::string_view what,
+                const char* nul_flag) {
+  std::string problem = text_problem(text, true);
+  if (problem.empty() && text.find('\0') != std::string_view::npos && !d.features().has(nul_flag)) {
+    problem = text_problem(text, false) + ", which " + d.engine_name() + " would cut the " +
+              (std::string_view(nul_flag) == "text_holds_nul" ? "text" : "pattern") + " at";
+  }
+  if (!problem.empty()) throw DataError(std::string(what) + ": the text value has " + problem);
 }
 
 void SqlWriter::value(Value v, ParamOrigin origin) {
@@ -330,7 +371,7 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       std::optional<FieldKind> seen;
       auto branch = [&](const ExprNode& v) {
         if (out && v.kind == ExprNode::Kind::Literal) {
-          literal(prepared(v.value, out, "Case"));
+          literal(prepared(v.value, out, "Case", d_));
         } else {
           const auto k = expr(v);
           if (!seen) seen = k;
@@ -397,7 +438,7 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       const Field& f = cte_column_field(cte, e.path);
       w_.quoted(cte.name);
       w_.add('.');
-      w_.quoted(e.path);
+      w_.quoted(f.column());  // "pk" is the first column's own name
       return f.data_kind();
     }
   }
@@ -503,6 +544,7 @@ std::optional<FieldKind> Compiler::aggregate(const ExprNode& e) {
     w_.add(')');
   }
   if (e.func == "COUNT") return FieldKind::BigInteger;
+  if (e.func != "MIN" && e.func != "MAX") same_family(FieldKind::Float, arg_kind, e.func);
   if (e.func == "AVG")
     return arg_kind == FieldKind::Decimal ? FieldKind::Decimal : FieldKind::Float;
   if (e.func.starts_with("STDDEV") || e.func.starts_with("VAR")) return FieldKind::Float;
@@ -527,10 +569,12 @@ std::optional<FieldKind> Compiler::function(const ExprNode& e) {
   }
   render(w_, tmpl, [&](std::string_view slot) {
     if (slot == "args") {
+      const bool same_kind = e.func == "Coalesce" || e.func == "Greatest" || e.func == "Least";
       for (std::size_t i = 0; i < e.args.size(); ++i) {
         if (i) w_.add(", ");
         const auto k = expr(*e.args[i]);
         if (i == 0) first = k;
+        if (same_kind) same_family(first, k, e.func);
       }
     } else if (slot == "arg" && !e.args.empty()) {
       first = expr(*e.args[0]);
@@ -707,7 +751,7 @@ void Compiler::condition(const QNode& n) {
     negated_ = !negated_;
     w_.add("NOT (");
   }
-  if (n.kind == QNode::Kind::Leaf && n.lookup.empty()) {
+  if (n.kind == QNode::Kind::Leaf && n.condition) {
     root().expr(*n.rhs);  // a boolean expression: Q(Exists(...))
   } else if (n.kind == QNode::Kind::Leaf) {
     Resolved r = resolve_lookup(q_, n.lookup);
@@ -727,7 +771,7 @@ void Compiler::condition(const QNode& n) {
     if (n.kind == QNode::Kind::And) {
       for (std::size_t i = 0; i < n.children.size(); ++i) {
         const QNode& c = *n.children[i];
-        if (c.kind != QNode::Kind::Leaf || c.negated || c.lookup.empty()) continue;
+        if (c.kind != QNode::Kind::Leaf || c.negated || c.condition) continue;
         Resolved r = resolve_lookup(q_, c.lookup);
         const std::size_t at = first_multi(r);
         if (at == kNone) continue;
@@ -762,9 +806,9 @@ void Compiler::condition(const QNode& n) {
 void Compiler::write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind,
                          std::string_view what) {
   if (rhs.kind == ExprNode::Kind::Literal) {
-    w_.value(prepared(rhs.value, lhs_kind, what), {&rhs, lhs_kind});
+    w_.value(prepared(rhs.value, lhs_kind, what, d_), {&rhs, lhs_kind});
   } else {
-    root().expr(rhs);
+    same_family(lhs_kind, root().expr(rhs), what);
   }
 }
 
@@ -844,7 +888,7 @@ void Compiler::lookup(const QNode& leaf, const Resolved& r, bool negated) {
       if (rhs.kind == ExprNode::Kind::List) {
         for (std::size_t i = 0; i < rhs.values.size(); ++i) {
           if (i) w_.add(", ");
-          w_.value(prepared(rhs.values[i], kind, leaf.lookup));
+          w_.value(prepared(rhs.values[i], kind, leaf.lookup, d_));
         }
       } else if (rhs.kind == ExprNode::Kind::Subquery) {
         Compiled ignored;
@@ -860,9 +904,9 @@ void Compiler::lookup(const QNode& leaf, const Resolved& r, bool negated) {
     }
     kind = reference(r);
     w_.add(" BETWEEN ");
-    w_.value(prepared(rhs.values[0], kind, leaf.lookup));
+    w_.value(prepared(rhs.values[0], kind, leaf.lookup, d_));
     w_.add(" AND ");
-    w_.value(prepared(rhs.values[1], kind, leaf.lookup));
+    w_.value(prepared(rhs.values[1], kind, leaf.lookup, d_));
   } else {
     const std::string_view tmpl = d_.text(lookup_key(l));
     const bool pattern =
@@ -884,7 +928,9 @@ void Compiler::lookup(const QNode& leaf, const Resolved& r, bool negated) {
         if (!kind_known) kind = k;
       } else if (slot == "rhs") {
         if (pattern) {
-          w_.value(Value(d_.pattern_value(l, *rhs.value.get_if<std::string>())));
+          const std::string& text = *rhs.value.get_if<std::string>();
+          check_text(d_, text, leaf.lookup, "patterns_hold_nul");
+          w_.value(Value(d_.pattern_value(l, text)));
         } else {
           write_rhs(rhs, regex ? std::optional(FieldKind::Text) : kind, leaf.lookup);
         }
@@ -909,7 +955,7 @@ namespace {
 template <class Has>
 bool refers_to(const Query& q, const QNode& n, Has&& has) {
   if (n.kind == QNode::Kind::Leaf) {
-    if (!n.lookup.empty()) {
+    if (!n.condition) {
       const Resolved r = resolve_lookup(q, n.lookup);
       if (r.annotation && has(r.annotation->node())) return true;
     }
@@ -1165,7 +1211,7 @@ void Compiler::from_clause() {
   }
   for (const CteJoin& j : q_.cte_joins) {
     const CteNode& cte = find_cte(j.cte);
-    cte_column_field(cte, j.column);
+    const Field& to = cte_column_field(cte, j.column);
     w_.add(" INNER JOIN ");
     w_.quoted(cte.name);
     w_.add(" ON (");
@@ -1173,7 +1219,7 @@ void Compiler::from_clause() {
     w_.add(" = ");
     w_.quoted(cte.name);
     w_.add('.');
-    w_.quoted(j.column);
+    w_.quoted(to.column());
     w_.add(')');
   }
   joins_at_ = w_.sql.size();
@@ -1520,7 +1566,7 @@ Compiled compile_update(const Query& q, const Dialect& d,
     w.add(" = ");
     const ExprNode& e = assignments[i].second.node();
     if (e.kind == ExprNode::Kind::Literal) {
-      w.value(prepared(e.value, f.data_kind(), "update of '" + f.name() + "'"));
+      w.value(prepared(e.value, f.data_kind(), "update of '" + f.name() + "'", d));
     } else {
       comp.expr(e);
     }
@@ -1568,6 +1614,9 @@ Compiled compile_insert(const ModelMeta& m, const Dialect& d,
                  w.add(r ? ", (" : "(");
                  for (std::size_t i = 0; i < fields.size(); ++i) {
                    if (i) w.add(", ");
+                   if (const auto* text = rows[r][i].get_if<std::string>()) {
+                     check_text(d, *text, fields[i]->name(), "text_holds_nul");
+                   }
                    w.param(rows[r][i]);
                  }
                  w.add(')');

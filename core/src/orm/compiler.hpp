@@ -218,7 +218,14 @@ struct LockOption {
 std::vector<LockOption> lock_options(const ForUpdate& o);
 
 // A value compared with a column of `kind`, converted to it; a ValueError names `what`.
-Value prepared(const Value& v, std::optional<FieldKind> kind, std::string_view what);
+Value prepared(const Value& v, std::optional<FieldKind> kind, std::string_view what,
+               const Dialect& d);
+// Refuses text that breaks values/text_check.hpp's rule with DataError naming `what`
+// (the field or lookup), ahead of the connection's check, which can name only the
+// parameter's position. `nul_flag` is the feature that says whether a NUL may stay:
+// "text_holds_nul" for a value, "patterns_hold_nul" for a LIKE pattern.
+void check_text(const Dialect& d, std::string_view text, std::string_view what,
+                const char* nul_flag);
 // The compile behind compile_select(), writing through a writer the caller made.
 void compile_select_into(const Query& q, SqlWriter& w, Compiled& out);
 
@@ -242,7 +249,5 @@ Compiled compile_bulk_update(const ModelMeta& m, const Dialect& d,
                              const std::vector<std::vector<Value>>& values);
 // A condition as DDL text (CHECK constraints, partial indexes): literals, bare columns.
 std::string compile_ddl_condition(const ModelMeta& m, const Dialect& d, const Q& cond);
-// The name a bare aggregate gets in aggregate(): "gpa__avg".
-std::string default_alias(const Expr& aggregate);
 
 }  // namespace quarry::detail

@@ -14,13 +14,6 @@
 namespace quarry::detail {
 namespace {
 
-bool valid_identifier(std::string_view n) {
-  if (n.empty() || n.size() > 63 || (n[0] >= '0' && n[0] <= '9')) return false;
-  return std::all_of(n.begin(), n.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
 struct Column {
   std::string name;
   FieldKind kind;
@@ -80,14 +73,6 @@ const ModelMeta* columns_of(const std::string& name, const Query& q) {
   return derived_model(name, columns);
 }
 
-void check_name(const std::string& name) {
-  if (!valid_identifier(name)) {
-    throw ValueError("'" + name +
-                     "' is not a valid CTE name: letters, digits and '_', not starting with a "
-                     "digit");
-  }
-}
-
 }  // namespace
 
 const Field& cte_column_field(const CteNode& cte, std::string_view column) {
@@ -100,7 +85,7 @@ const Field& cte_column_field(const CteNode& cte, std::string_view column) {
 }
 
 std::shared_ptr<CteNode> make_cte(std::shared_ptr<const Query> q, std::string name) {
-  check_name(name);
+  check_alias(name, "CTE");
   q = without_default_ordering(std::move(q));
   auto node = std::make_shared<CteNode>();
   node->name = std::move(name);
@@ -110,7 +95,7 @@ std::shared_ptr<CteNode> make_cte(std::shared_ptr<const Query> q, std::string na
 }
 
 std::shared_ptr<CteNode> make_recursive_cte(std::string name) {
-  check_name(name);
+  check_alias(name, "CTE");
   auto node = std::make_shared<CteNode>();
   node->name = std::move(name);
   node->recursive = true;
@@ -132,7 +117,8 @@ const std::string& cte_name(const CteNode& node) {
 }
 
 Expr cte_column(const CteNode& node, std::string column) {
-  // A recursive CTE's own columns are checked when it is compiled.
+  // A recursive CTE's own columns are checked when it is compiled, where "pk" becomes
+  // the first column's own name.
   if (node.columns) cte_column_field(node, column);
   auto n = std::make_shared<ExprNode>(ExprNode::Kind::CteColumn);
   n->func = node.name;
@@ -157,7 +143,7 @@ std::shared_ptr<const Query> with_cte_join(const Query& q,
                                            const std::shared_ptr<const CteNode>& node,
                                            const std::string& field, const std::string& column) {
   const Field& f = q.model->field(field);
-  if (node->columns) cte_column_field(*node, column);
+  if (node->columns) cte_column_field(*node, column);  // checked now where it can be
   auto c = std::make_shared<Query>(q);
   c->cte_joins.push_back(CteJoin{node->name, &f, column});
   // A recursive CTE joined inside its own definition is in the WITH already.

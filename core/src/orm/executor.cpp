@@ -313,14 +313,21 @@ bool exists(const Query& q) {
   return rs.next();
 }
 
-Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>& aggregates) {
-  std::vector<std::pair<std::string, Expr>> named;
-  for (const auto& [name, e] : aggregates) {
-    if (!contains_aggregate(e.node())) {
-      throw ProgrammingError("aggregate() takes aggregates (Sum, Avg, Count, ...): '" +
-                             (name.empty() ? default_alias(e) : name) + "' is not one");
+Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>& named) {
+  // Named by the caller (or by default_alias() for aggregate(Avg("gpa"))): every name
+  // follows the one alias rule, once.
+  for (std::size_t i = 0; i < named.size(); ++i) {
+    const auto& [name, e] = named[i];
+    check_alias(name, "aggregate");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (named[j].first == name) {
+        throw ValueError("aggregate() is given the name '" + name + "' twice");
+      }
     }
-    named.emplace_back(name.empty() ? default_alias(e) : name, e);
+    if (!contains_aggregate(e.node())) {
+      throw ProgrammingError("aggregate() takes aggregates (Sum, Avg, Count, ...): '" + name +
+                             "' is not one");
+    }
     validate(q, e);
   }
   if (q.for_update) check_row_locks(q);

@@ -95,6 +95,7 @@ Q::Q(const Expr& condition) {
   }
   auto n = std::make_shared<QNode>();
   n->kind = QNode::Kind::Leaf;
+  n->condition = true;
   n->rhs = condition.ptr();
   node_ = std::move(n);
 }

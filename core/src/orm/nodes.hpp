@@ -78,8 +78,12 @@ struct QNode {
   enum class Kind { Leaf, And, Or };
   Kind kind = Kind::And;
   bool negated = false;
-  std::string lookup;  // Leaf: "gpa__gt"; empty when rhs is the condition (Q(Exists(...)))
-  ExprPtr rhs;         // Leaf
+  // Leaf: lookup "gpa__gt" and its value rhs; or, when `condition` is set, no lookup and
+  // rhs the boolean expression that is the condition (Q(Exists(...))). Only Q(Expr) sets
+  // it: an empty lookup is a mistake, never a condition.
+  bool condition = false;
+  std::string lookup;
+  ExprPtr rhs;
   std::vector<QPtr> children;
 };
 

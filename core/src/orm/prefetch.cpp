@@ -85,15 +85,20 @@ Objects read_objects(const Query& q, std::vector<Record>* extras) {
   return out;
 }
 
-// One level of one lookup: the objects of `name` for `parents` (of model m).
-Level prefetch_level(const Query& q, const ModelMeta& m, const std::string& name,
-                     const std::vector<void*>& parents, const Prefetch* custom, std::size_t depth,
-                     std::vector<Fill>& fills) {
-  const std::optional<Relation> rel = find_relation(m, name);
+std::optional<Relation> prefetch_relation(const ModelMeta& m, const std::string& name) {
+  std::optional<Relation> rel = find_relation(m, name);
   if (!rel) {
     throw FieldError("Cannot find '" + name + "' on " + m.name() + " object, '" + name +
                      "' is an invalid parameter to prefetch_related()");
   }
+  return rel;
+}
+
+// One level of one lookup: the objects of `name` for `parents` (of model m).
+Level prefetch_level(const Query& q, const ModelMeta& m, const std::string& name,
+                     const std::vector<void*>& parents, const Prefetch* custom, std::size_t depth,
+                     std::vector<Fill>& fills) {
+  const std::optional<Relation> rel = prefetch_relation(m, name);
   const ModelMeta& to = *rel->to;
   // The related rows: the Prefetch's queryset, or all of them; on the query's database.
   std::shared_ptr<const Query> base = custom && custom->query ? custom->query : make_query(to);
@@ -152,6 +157,11 @@ Level prefetch_level(const Query& q, const ModelMeta& m, const std::string& name
 }
 
 }  // namespace
+
+void check_prefetch_lookup(const ModelMeta& m, const std::string& lookup) {
+  const ModelMeta* model = &m;
+  for (const std::string& part : split_path(lookup)) model = prefetch_relation(*model, part)->to;
+}
 
 void prefetch(const Query& q, const std::vector<void*>& objs) {
   std::map<std::string, Level> done;  // by lookup prefix: levels shared by lookups

@@ -32,6 +32,8 @@ bool has_transform(std::optional<FieldKind> kind, std::string_view t) {
 }
 
 // The parts of "a__b__c", without allocating: at most kMaxParts, as no valid path has more.
+// A path with an empty part ("", "name__", "__name", "a____b") names nothing: refused
+// here, so that no caller can mistake it for "no condition" or "the whole row".
 constexpr std::size_t kMaxParts = 8;
 std::size_t split(std::string_view path, std::array<std::string_view, kMaxParts>& parts) {
   std::size_t n = 0, start = 0;
@@ -39,6 +41,11 @@ std::size_t split(std::string_view path, std::array<std::string_view, kMaxParts>
     const std::size_t at = path.find("__", start);
     if (n == kMaxParts) throw FieldError("'" + std::string(path) + "' has too many parts");
     parts[n++] = path.substr(start, at - start);
+    if (parts[n - 1].empty()) {
+      throw FieldError(path.empty() ? std::string("A field name or lookup cannot be empty")
+                                    : "Invalid lookup '" + std::string(path) +
+                                          "': a part between '__' separators is empty");
+    }
     if (at == std::string_view::npos) return n;
     start = at + 2;
   }
@@ -207,9 +214,38 @@ void validate_expr(const Query& q, const ExprNode& e) {
   }
 }
 
+// Whether an expression can stand as a condition on its own, as Django's
+// `conditional` expressions: Exists, NOT of one, a boolean field or annotation, or an
+// expression declared boolean. Anything else (a text field, a number) would make the
+// database read a value as true or false.
+bool conditional(const Query& q, const ExprNode& e) {
+  switch (e.kind) {
+    case ExprNode::Kind::Exists:
+      return true;
+    case ExprNode::Kind::Not:
+      return conditional(q, *e.args[0]);
+    case ExprNode::Kind::Field: {
+      const Resolved r = resolve_ref(q, e.path);
+      if (r.annotation) return conditional(q, r.annotation->node());
+      return r.transform_count == 0 && r.field && r.field->data_kind() == FieldKind::Boolean;
+    }
+    default:
+      return e.output && e.output->kind == FieldKind::Boolean;
+  }
+}
+
 void validate_q(const Query& q, const QNode& n) {
   if (n.kind == QNode::Kind::Leaf) {
-    if (!n.lookup.empty()) resolve_lookup(q, n.lookup);
+    if (n.condition) {
+      validate_expr(q, *n.rhs);
+      if (!conditional(q, *n.rhs)) {
+        throw FieldError(
+            "Cannot filter against a non-conditional expression: a condition is a lookup with "
+            "its value, or a boolean expression (Exists(), a boolean field)");
+      }
+      return;
+    }
+    resolve_lookup(q, n.lookup);
     if (n.rhs) validate_expr(q, *n.rhs);
     return;
   }
@@ -310,6 +346,19 @@ std::optional<FieldKind> transformed_kind(std::optional<FieldKind> base,
 
 void validate(const Query& q, const Expr& e) {
   validate_expr(q, e.node());
+}
+
+void check_alias(std::string_view name, std::string_view what) {
+  const bool ok = !name.empty() && name.size() <= 63 && !(name[0] >= '0' && name[0] <= '9') &&
+                  std::all_of(name.begin(), name.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '_';
+                  });
+  if (!ok) {
+    throw ValueError("'" + std::string(name) + "' is not a valid " + std::string(what) +
+                     " name: ASCII letters, digits and '_', at most 63 of them, not starting "
+                     "with a digit");
+  }
 }
 void validate(const Query& q, const Q& cond) {
   validate_q(q, cond.node());

@@ -202,6 +202,14 @@ void for_each_outer_ref(const Query& q, const std::function<void(const ExprNode&
 // Resolves every name in the query (and raises FieldError) without compiling it.
 void validate(const Query& q);
 void validate(const Query& q, const Expr& e);
+// The one rule for every name a caller gives to something quarry then writes into SQL as
+// an alias (annotate, alias, aggregate, CTE names): ASCII letters, digits and '_', at
+// most 63 bytes (PostgreSQL's identifier limit), not starting with a digit. `what` names
+// the kind of name in the error ("annotation", "aggregate", "CTE"). Throws ValueError.
+void check_alias(std::string_view name, std::string_view what);
+// Refuses, before any query runs, a prefetch_related() lookup naming a relation that m
+// (and the models along the path) does not have; the FieldError names the part.
+void check_prefetch_lookup(const ModelMeta& m, const std::string& lookup);
 void validate(const Query& q, const Q& cond);
 
 }  // namespace quarry::detail

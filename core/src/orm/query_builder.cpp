@@ -3,6 +3,7 @@
 // slices change the query itself when nothing else holds it (see own()).
 #include <algorithm>
 #include <atomic>
+#include <limits>
 
 #include "orm/compiler.hpp"
 #include "orm/query.hpp"
@@ -42,13 +43,6 @@ void not_combined(const Query& q, const char* method) {
     throw NotSupportedError(std::string("Calling QuerySet.") + method +
                             "() after union(), intersection() or difference() is not supported.");
   }
-}
-
-bool valid_alias(std::string_view n) {
-  if (n.empty() || n.size() > 63 || (n[0] >= '0' && n[0] <= '9')) return false;
-  return std::all_of(n.begin(), n.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
 }
 
 OrderBy parse_order(const Query& q, const OrderSpec& spec) {
@@ -104,13 +98,18 @@ QueryPtr with_distinct(const Query& q) {
 
 QueryPtr with_slice(QueryPtr from, int64_t low, std::optional<int64_t> high) {
   if (low < 0 || (high && *high < 0)) throw ProgrammingError("Negative indexing is not supported.");
-  // A slice of a slice: [a:b][c:d] is [a+c : min(b, a+d)].
+  // A slice of a slice: [a:b][c:d] is [a+c : min(b, a+d)]. The sums saturate at
+  // INT64_MAX (no table has that many rows), so no bound can wrap to a negative OFFSET.
+  const auto add = [](int64_t a, int64_t b) {
+    return a > std::numeric_limits<int64_t>::max() - b ? std::numeric_limits<int64_t>::max()
+                                                       : a + b;
+  };
   const int64_t base = from->low.value_or(0);
   const std::optional<int64_t> old_high = from->high;
   auto c = own(std::move(from));
-  c->low = base + low;
+  c->low = add(base, low);
   if (high) {
-    const int64_t end = base + std::max(*high, low);
+    const int64_t end = add(base, std::max(*high, low));
     c->high = old_high ? std::min(*old_high, end) : end;
   }
   if (c->high && *c->low > *c->high) c->low = c->high;
@@ -120,11 +119,7 @@ QueryPtr with_slice(QueryPtr from, int64_t low, std::optional<int64_t> high) {
 
 QueryPtr with_annotation(const Query& q, const std::string& name, const Expr& e) {
   not_combined(q, "annotate");
-  if (!valid_alias(name)) {
-    throw FieldError("'" + name +
-                     "' is not a valid annotation name: letters, digits and '_', not "
-                     "starting with a digit");
-  }
+  check_alias(name, "annotation");
   if (q.model->find(name)) {
     throw FieldError("The annotation '" + name + "' conflicts with a field on the model.");
   }
@@ -247,6 +242,7 @@ QueryPtr with_prefetch(const Query& q, std::vector<Prefetch> lookups) {
   if (lookups.empty()) c->prefetch.clear();
   for (auto& p : lookups) {
     if (p.lookup.empty()) throw FieldError("prefetch_related() needs a lookup name");
+    check_prefetch_lookup(*q.model, p.lookup);
     c->prefetch.push_back(std::move(p));
   }
   return c;

@@ -103,7 +103,7 @@ class ShapeKey {
       }
       return true;
     }
-    if (n.lookup.empty() || !n.rhs) return false;
+    if (n.condition || !n.rhs) return false;
     text(n.lookup);
     const ExprNode& rhs = *n.rhs;
     if (rhs.kind != ExprNode::Kind::Literal) return field_ref(rhs);
@@ -212,7 +212,7 @@ CompiledSelect compile_select_cached(const Query& q, const Dialect& d) {
       out.params.emplace_back(low);
     } else {
       const auto i = static_cast<std::size_t>(s.literal);
-      out.params.push_back(prepared(k.literals[i]->value, s.kind, k.leaves[i]->lookup));
+      out.params.push_back(prepared(k.literals[i]->value, s.kind, k.leaves[i]->lookup, d));
     }
   }
   return out;

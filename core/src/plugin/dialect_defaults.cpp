@@ -259,6 +259,12 @@ const std::vector<std::pair<std::string, bool>>& Features::defaults() {
       {"has_native_json_field", false},
       {"has_native_decimal_field", true},
       {"has_native_boolean_field", true},
+      // A text value may hold a NUL byte (PostgreSQL's text cannot: such a value is
+      // refused with DataError before it is sent, never cut at the NUL).
+      {"text_holds_nul", true},
+      // A LIKE pattern may hold a NUL byte (PostgreSQL and SQLite stop reading it there,
+      // so that "contains '\0'" would match every row: refused with DataError).
+      {"patterns_hold_nul", true},
   };
   return kDefaults;
 }
