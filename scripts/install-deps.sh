@@ -11,9 +11,16 @@ build_packages=(
   libpq-dev libmariadb-dev libsqlite3-dev libhiredis-dev
 )
 server_packages=(postgresql postgresql-client mariadb-server mariadb-client redis-server redis-tools)
+fuzz_packages=(clang libclang-rt-14-dev)
 
 packages=("${build_packages[@]}")
-if [[ "${1:-}" == "--servers" ]]; then packages+=("${server_packages[@]}"); fi
+for arg in "$@"; do
+  case "$arg" in
+    --servers) packages+=("${server_packages[@]}") ;;
+    --fuzz) packages+=("${fuzz_packages[@]}") ;;  # clang and its libFuzzer runtime
+    *) echo "install-deps: unknown option $arg (--servers, --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

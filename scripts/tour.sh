@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh seed_tour  # the tour and the plugins it loads: nothing else
 config="${1:-configs/sqlite.yaml}"
 export QUARRY_SQLITE_DB="${QUARRY_SQLITE_DB:-${TMPDIR:-/tmp}/quarry-tour.db}"
 rm -f "$QUARRY_SQLITE_DB" "$QUARRY_SQLITE_DB-wal" "$QUARRY_SQLITE_DB-shm"

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -174,7 +175,12 @@ inline bool parse_date_at(Cursor& c, int64_t& days) {
   }
   std::size_t start = c.i;
   y = 0;
-  while (!c.done() && c.peek() >= '0' && c.peek() <= '9') y = y * 10 + (c.s[c.i++] - '0');
+  while (!c.done() && c.peek() >= '0' && c.peek() <= '9') {
+    // Digits past the ninth are read but not added: the year is refused below, and a
+    // long run of them must not overflow on the way (found by tests/fuzz/fuzz_datetime).
+    if (c.i - start < 9) y = y * 10 + (c.s[c.i] - '0');
+    ++c.i;
+  }
   if (c.i - start < 4 || c.i - start > 9) return false;
   if (neg) y = -y;
   int64_t m, d;
@@ -246,6 +252,10 @@ inline std::optional<int64_t> parse_datetime(std::string_view s) {
   detail::Cursor c{s};
   int64_t days, micros = 0, offset = 0;
   if (!detail::parse_date_at(c, days)) return std::nullopt;
+  // Microseconds since 1970 in 64 bits reach about 292,000 years either way: a date past
+  // that has no DateTime (found by tests/fuzz/fuzz_datetime, as an overflow).
+  constexpr int64_t kMaxDays = std::numeric_limits<int64_t>::max() / kMicrosPerDay - 1;
+  if (days > kMaxDays || days < -kMaxDays) return std::nullopt;
   if (!c.done()) {
     if (!c.eat('T') && !c.eat(' ') && !c.eat('t')) return std::nullopt;
     if (!detail::parse_time_at(c, micros)) return std::nullopt;
