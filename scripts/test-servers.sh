@@ -5,6 +5,8 @@
 #   eval "$(scripts/test-servers.sh start)"   # starts them, prints export lines
 #   scripts/test-servers.sh stop DIR          # stops them and removes DIR
 #   scripts/test-servers.sh with CMD ARGS...  # runs CMD with them up, then stops them
+#   scripts/test-servers.sh start-postgres    # a private PostgreSQL alone (a test that
+#                                             # freezes its server starts its own)
 #
 # `start` prints QUARRY_SERVERS_DIR and one QUARRY_TEST_*_URL per server that came up.
 # A server that fails to start is reported on stderr; under CI=true that is a failure
@@ -141,6 +143,12 @@ case "${1:-}" in
   start)
     start_all
     ;;
+  start-postgres)
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/quarry-servers.XXXXXX")
+    chmod 755 "$dir"
+    echo "export QUARRY_SERVERS_DIR=$dir"
+    start_postgres "$dir" || { stop_all "$dir"; exit 1; }
+    ;;
   with)
     shift
     servers=$(start_all)
@@ -152,7 +160,7 @@ case "${1:-}" in
     stop_all "${2:-${QUARRY_SERVERS_DIR:-}}"
     ;;
   *)
-    echo "usage: $0 start | stop DIR | with CMD ARGS..." >&2
+    echo "usage: $0 start | start-postgres | stop DIR | with CMD ARGS..." >&2
     exit 2
     ;;
 esac

@@ -82,32 +82,34 @@ std::vector<int64_t> int8_array(const char* data, std::size_t size) {
 }
 
 // Runs a query with text parameters and checks that it gave rows.
-PgResult query(PGconn* pg, const char* sql, std::initializer_list<const char*> params,
+PgResult query(Connection& conn, const char* sql, std::initializer_list<const char*> params,
                int result_format = 0) {
   const std::vector<const char*> values(params);
-  PgResult r{PQexecParams(pg, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                          nullptr, result_format)};
-  if (PQresultStatus(r.res) != PGRES_TUPLES_OK) raise(pg, r.res);
+  conn.sent(PQsendQueryParams(conn.pg(), sql, static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, result_format));
+  PgResult r{conn.last_result()};
+  if (PQresultStatus(r.res) != PGRES_TUPLES_OK) raise(conn.pg(), r.res);
   return r;
 }
 
-int64_t query_int(PGconn* pg, const char* sql, std::initializer_list<const char*> params) {
-  PgResult r = query(pg, sql, params);
+int64_t query_int(Connection& conn, const char* sql, std::initializer_list<const char*> params) {
+  PgResult r = query(conn, sql, params);
   int64_t v = 0;
   const char* text = PQgetvalue(r.res, 0, 0);
   std::from_chars(text, text + PQgetlength(r.res, 0, 0), v);
   return v;
 }
 
-void run(PGconn* pg, const char* sql) {
-  PgResult r{PQexec(pg, sql)};
-  if (PQresultStatus(r.res) != PGRES_COMMAND_OK) raise(pg, r.res);
+void run(Connection& conn, const char* sql) {
+  PgResult r{conn.exec(sql)};
+  if (PQresultStatus(r.res) != PGRES_COMMAND_OK) raise(conn.pg(), r.res);
 }
 
 // The sequence that fills `column`, or std::nullopt when there is none or when it is an
 // identity GENERATED ALWAYS, whose value COPY may not set.
-std::optional<std::string> key_sequence(PGconn* pg, const std::string& table, const char* column) {
-  PgResult seq = query(pg,
+std::optional<std::string> key_sequence(Connection& conn, const std::string& table,
+                                        const char* column) {
+  PgResult seq = query(conn,
                        "SELECT pg_get_serial_sequence($1, $2), "
                        "(SELECT attidentity FROM pg_attribute WHERE attrelid = $1::regclass "
                        "AND attname = $2 AND NOT attisdropped)",
@@ -121,8 +123,9 @@ std::optional<std::string> key_sequence(PGconn* pg, const std::string& table, co
 
 // COPY of the rows, formatted as they are sent; with `keys`, each row's key goes last,
 // into the key column.
-void copy_rows(PGconn* pg, const std::string& table, const sdk::BulkInsert& b,
+void copy_rows(Connection& conn, const std::string& table, const sdk::BulkInsert& b,
                std::span<const int64_t> keys) {
+  PGconn* pg = conn.pg();
   std::string sql = "COPY " + table + " (";
   for (std::size_t c = 0; c < b.columns.size(); ++c) {
     if (c) sql += ", ";
@@ -134,7 +137,7 @@ void copy_rows(PGconn* pg, const std::string& table, const sdk::BulkInsert& b,
   }
   sql += ") FROM STDIN";
   {
-    PgResult start{PQexec(pg, sql.c_str())};
+    PgResult start{conn.exec(sql.c_str())};
     if (PQresultStatus(start.res) != PGRES_COPY_IN) raise(pg, start.res);
   }
   std::string data;
@@ -153,23 +156,25 @@ void copy_rows(PGconn* pg, const std::string& table, const sdk::BulkInsert& b,
       }
       data += '\n';
       if (data.size() >= kCopyChunk) {
-        sent = PQputCopyData(pg, data.data(), static_cast<int>(data.size())) == 1;
+        sent = conn.put_copy(data);
         data.clear();
       }
     }
     if (sent && !data.empty()) {
-      sent = PQputCopyData(pg, data.data(), static_cast<int>(data.size())) == 1;
+      sent = conn.put_copy(data);
     }
   } catch (...) {
-    PQputCopyEnd(pg, "quarry: a value could not be written");
-    while (PGresult* r = PQgetResult(pg)) PQclear(r);  // the session must be free again
+    if (!conn.lost()) {
+      conn.put_copy({}, "quarry: a value could not be written", true);
+      while (PGresult* r = conn.next_result()) PQclear(r);  // the session must be free again
+    }
     throw;
   }
   // Ending the copy (with an error message if sending failed) makes the server answer;
   // every result is read so that the session is free again, whatever happened.
-  PQputCopyEnd(pg, sent ? nullptr : "quarry: sending the rows failed");
+  conn.put_copy({}, sent ? nullptr : "quarry: sending the rows failed", true);
   PGresult* failed = nullptr;
-  while (PGresult* r = PQgetResult(pg)) {
+  while (PGresult* r = conn.next_result()) {
     if (PQresultStatus(r) != PGRES_COMMAND_OK && !failed) {
       failed = r;
     } else {
@@ -190,13 +195,13 @@ bool Connection::bulk_insert(const sdk::BulkInsert& b) {
   std::string table;
   sdk::append_quoted(table, b.table, '"');
   if (!b.key_column) {
-    copy_rows(conn_, table, b, {});
+    copy_rows(*this, table, b, {});
     return true;
   }
   for (const char* c : b.columns) {
     if (std::string_view(c) == b.key_column) return false;  // keys given, not drawn
   }
-  const std::optional<std::string> seq = key_sequence(conn_, table, b.key_column);
+  const std::optional<std::string> seq = key_sequence(*this, table, b.key_column);
   if (!seq) return false;
   const auto n = static_cast<int64_t>(b.rows);
 
@@ -205,28 +210,28 @@ bool Connection::bulk_insert(const sdk::BulkInsert& b) {
     // sequence moved by exactly n from a value drawn just before to the last value this
     // session drew, nobody else drew in between and the keys are the n values after the
     // first. Otherwise the copy is undone and done again with keys drawn beforehand.
-    run(conn_, "SAVEPOINT quarry_bulk_insert");
-    const int64_t before = query_int(conn_, "SELECT nextval($1::regclass)", {seq->c_str()});
-    copy_rows(conn_, table, b, {});
-    const int64_t last = query_int(conn_, "SELECT currval($1::regclass)", {seq->c_str()});
+    run(*this, "SAVEPOINT quarry_bulk_insert");
+    const int64_t before = query_int(*this, "SELECT nextval($1::regclass)", {seq->c_str()});
+    copy_rows(*this, table, b, {});
+    const int64_t last = query_int(*this, "SELECT currval($1::regclass)", {seq->c_str()});
     if (last - before == n) {
-      run(conn_, "RELEASE SAVEPOINT quarry_bulk_insert");
+      run(*this, "RELEASE SAVEPOINT quarry_bulk_insert");
       for (std::size_t i = 0; i < b.rows; ++i) b.keys[i] = before + 1 + static_cast<int64_t>(i);
       return true;
     }
-    run(conn_, "ROLLBACK TO SAVEPOINT quarry_bulk_insert");
-    run(conn_, "RELEASE SAVEPOINT quarry_bulk_insert");
+    run(*this, "ROLLBACK TO SAVEPOINT quarry_bulk_insert");
+    run(*this, "RELEASE SAVEPOINT quarry_bulk_insert");
   }
   // Keys drawn first, n of them in one int8[] (not a row each), then copied in with the
   // rows: which key goes to which row does not matter, all of them being this insert's.
   const std::string rows = std::to_string(b.rows);
   PgResult drawn =
-      query(conn_, "SELECT array_agg(nextval($1::regclass)) FROM generate_series(1, $2::bigint)",
+      query(*this, "SELECT array_agg(nextval($1::regclass)) FROM generate_series(1, $2::bigint)",
             {seq->c_str(), rows.c_str()}, 1);
   const std::vector<int64_t> keys = int8_array(
       PQgetvalue(drawn.res, 0, 0), static_cast<std::size_t>(PQgetlength(drawn.res, 0, 0)));
   if (keys.size() != b.rows) throw sdk::Error(QUARRY_ERR_INTERNAL, "nextval() gave too few keys");
-  copy_rows(conn_, table, b, keys);
+  copy_rows(*this, table, b, keys);
   std::copy(keys.begin(), keys.end(), b.keys.begin());
   return true;
 }

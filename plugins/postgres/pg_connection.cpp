@@ -25,6 +25,7 @@ Connection::Connection(const sdk::ConnectParams& params) {
   // The client library (and the TLS library under it) leaves process-exit hooks
   // behind: once used, this plugin stays loaded.
   sdk::keep_loaded();
+  set_timeouts(params);
   std::vector<std::string> keys, values;
   auto add = [&](std::string k, std::string v) {
     keys.push_back(std::move(k));
@@ -40,6 +41,8 @@ Connection::Connection(const sdk::ConnectParams& params) {
       add("fallback_application_name", "quarry:" + value);
     } else if (key == "database_id") {
       continue;
+    } else if (key == "read_timeout" || key == "write_timeout") {
+      continue;  // quarry's own bounds (pg_io.cpp), not libpq's
     } else if (key == "options") {
       options += " " + value;
     } else if (libpq_keywords().count(key)) {
@@ -51,6 +54,8 @@ Connection::Connection(const sdk::ConnectParams& params) {
                            "application_name, target_session_attrs, ...)");
     }
   }
+  // Last, so that no option given before overrides it: literals mean what they say.
+  options += " -c standard_conforming_strings=on";
   add("options", options);
   add("client_encoding", "UTF8");
 
@@ -74,8 +79,32 @@ Connection::Connection(const sdk::ConnectParams& params) {
   // on stderr, which is no place for a library to write.
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
+  try {
+    start_bounded_io();
+    require_standard_strings();
+  } catch (...) {
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw;
+  }
   const char* version = PQparameterStatus(conn_, "server_version");
   version_ = version ? version : std::to_string(PQserverVersion(conn_));
+}
+
+// A role's or a database's default (ALTER ROLE ... SET) can still turn it off, and a
+// pooler may drop the startup options: set it again, and refuse a session where
+// backslashes in string literals would still be escapes.
+void Connection::require_standard_strings() {
+  auto on = [this] {
+    const char* v = PQparameterStatus(conn_, "standard_conforming_strings");
+    return v && std::string_view(v) == "on";
+  };
+  if (on()) return;
+  PgResult r{exec("SET standard_conforming_strings = on")};
+  if (PQresultStatus(r.res) == PGRES_COMMAND_OK && on()) return;
+  throw sdk::Error(QUARRY_ERR_INTERFACE,
+                   "cannot connect to PostgreSQL: the session's standard_conforming_strings is "
+                   "not on and cannot be set on; quarry needs it on");
 }
 
 Connection::~Connection() {
@@ -84,14 +113,14 @@ Connection::~Connection() {
 
 void Connection::ping() {
   require_idle();
-  PgResult r{PQexec(conn_, "")};
+  PgResult r{exec("")};
   if (PQresultStatus(r.res) != PGRES_EMPTY_QUERY) raise(conn_, r.res);
 }
 
 void Connection::execute_script(std::string_view sql) {
   require_idle();
   deallocate_forgotten();
-  PgResult r{PQexec(conn_, std::string(sql).c_str())};
+  PgResult r{exec(std::string(sql).c_str())};
   const ExecStatusType st = PQresultStatus(r.res);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
     raise(conn_, r.res);
@@ -103,7 +132,7 @@ void Connection::deallocate_forgotten() {
   std::string sql;
   for (const auto& name : to_deallocate_) sql += "DEALLOCATE " + name + ";";
   to_deallocate_.clear();
-  PgResult r{PQexec(conn_, sql.c_str())};
+  PgResult r{exec(sql.c_str())};
   // Inside a failed transaction this cannot run; the names are unique, so a statement
   // left behind costs memory on the server until the session ends, nothing more.
 }
@@ -112,7 +141,8 @@ std::unique_ptr<sdk::Statement> Connection::prepare(std::string_view sql) {
   require_idle();
   deallocate_forgotten();
   std::string name = "quarry_" + std::to_string(++next_statement_);
-  PgResult r{PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr)};
+  sent(PQsendPrepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr));
+  PgResult r{last_result()};
   if (PQresultStatus(r.res) != PGRES_COMMAND_OK) raise(conn_, r.res);
   return std::make_unique<Statement>(*this, std::move(name));
 }

@@ -83,17 +83,33 @@ class Connection final : public sdk::Connection {
   bool bulk_insert(const sdk::BulkInsert& insert) override;
 
   PGconn* pg() const { return conn_; }
+  // Talking to the server within read_timeout and write_timeout (pg_io.cpp): a PQsend
+  // call's outcome, flushed; the next result of what was sent; all of them as PQexec
+  // gives them; PQexec itself; COPY data (or, `ending`, its end with an error or null).
+  void sent(int ok);
+  PGresult* next_result();
+  PGresult* last_result();
+  PGresult* exec(const char* sql);
+  bool put_copy(std::string_view data, const char* end = nullptr, bool ending = false);
+  // Given up after a timeout: nothing more is sent or awaited on it.
+  bool lost() const { return lost_; }
   // Statements are deallocated in one batch before the next prepare, not one round trip
   // each as they are evicted, and not at all when the session closes.
   void forget(std::string name) { to_deallocate_.push_back(std::move(name)); }
 
  private:
   void deallocate_forgotten();
+  void require_standard_strings();
+  void set_timeouts(const sdk::ConnectParams& params);
+  void start_bounded_io();
+  short wait(short events, int timeout_ms, const char* option);
 
   PGconn* conn_ = nullptr;
   std::string version_;
   uint64_t next_statement_ = 0;
   std::vector<std::string> to_deallocate_;
+  int read_timeout_ms_ = 0, write_timeout_ms_ = 0;  // 0: no bound
+  bool lost_ = false;
 };
 
 }  // namespace quarry::postgres

@@ -11,6 +11,9 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   auto d = std::make_unique<sdk::Dialect>();
 
   d->set("placeholder", "$");
+  // E'' reads backslashes as escapes whatever standard_conforming_strings says (the
+  // plugin also sets it on, and checks it, in every session).
+  d->set("literal.backslash", "escape_string");
   d->set("max_params", "65535");
   d->set("max_identifier_length", "63");
 

@@ -20,16 +20,15 @@ sdk::Result& Statement::execute(std::span<const quarry_value> params, uint32_t f
   params_.fill(params);
   PGconn* pg = conn_.pg();
   if (flags & QUARRY_EXEC_STREAM) {
-    if (!PQsendQueryPrepared(pg, name_.c_str(), params_.count(), params_.values(),
-                             params_.lengths(), params_.formats(), 0)) {
-      raise(pg, nullptr);
-    }
+    conn_.sent(PQsendQueryPrepared(pg, name_.c_str(), params_.count(), params_.values(),
+                                   params_.lengths(), params_.formats(), 0));
     PQsetSingleRowMode(pg);
     conn_.set_streaming(true);
     result_.start_streamed();
   } else {
-    PGresult* res = PQexecPrepared(pg, name_.c_str(), params_.count(), params_.values(),
-                                   params_.lengths(), params_.formats(), 0);
+    conn_.sent(PQsendQueryPrepared(pg, name_.c_str(), params_.count(), params_.values(),
+                                   params_.lengths(), params_.formats(), 0));
+    PGresult* res = conn_.last_result();
     const ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
       struct Clear {
@@ -59,7 +58,7 @@ void Result::start_streamed() {
   stream_open_ = true;
   affected_ = -1;
   // The first part carries the column descriptions (and the first row, if any).
-  PGresult* first = PQgetResult(stmt_.conn_.pg());
+  PGresult* first = stmt_.conn_.next_result();
   const ExecStatusType st = PQresultStatus(first);
   if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
     try {
@@ -76,7 +75,7 @@ void Result::start_streamed() {
   first_row_pending_ = st == PGRES_SINGLE_TUPLE;
   if (!first_row_pending_) {
     // No rows at all: finish the query so the session is free at once.
-    while (PGresult* r = PQgetResult(stmt_.conn_.pg())) PQclear(r);
+    while (PGresult* r = stmt_.conn_.next_result()) PQclear(r);
     stream_open_ = false;
     stmt_.conn_.set_streaming(false);
   }
@@ -107,13 +106,13 @@ void Result::read_row(const PGresult* res, int row, quarry_value* out, std::size
 bool Result::next_streamed_row() {
   PGconn* pg = stmt_.conn_.pg();
   PQclear(current_);
-  current_ = PQgetResult(pg);
+  current_ = stmt_.conn_.next_result();
   const ExecStatusType st = PQresultStatus(current_);
   if (st == PGRES_SINGLE_TUPLE) return true;
   if (st == PGRES_TUPLES_OK) {  // the end: one more PQgetResult returns NULL
     PQclear(current_);
     current_ = nullptr;
-    while (PGresult* r = PQgetResult(pg)) PQclear(r);
+    while (PGresult* r = stmt_.conn_.next_result()) PQclear(r);
     stream_open_ = false;
     stmt_.conn_.set_streaming(false);
     return false;
@@ -121,7 +120,7 @@ bool Result::next_streamed_row() {
   // An error part way (a division by zero at row 500): drain, then report it.
   PGresult* failed = current_;
   current_ = nullptr;
-  while (PGresult* r = PQgetResult(pg)) PQclear(r);
+  while (PGresult* r = stmt_.conn_.next_result()) PQclear(r);
   stream_open_ = false;
   stmt_.conn_.set_streaming(false);
   struct Clear {
@@ -149,6 +148,10 @@ bool Result::fetch(quarry_value* out, std::size_t ncols) {
 }
 
 void Result::close() {
+  if (stream_open_ && stmt_.conn_.lost()) {  // given up on: nothing more to read
+    stream_open_ = false;
+    stmt_.conn_.set_streaming(false);
+  }
   if (stream_open_) {
     // Abandoned part way: ask the server to stop sending, then discard what is on the way.
     PGconn* pg = stmt_.conn_.pg();
@@ -157,7 +160,7 @@ void Result::close() {
       PQcancel(cancel, err, sizeof err);
       PQfreeCancel(cancel);
     }
-    while (PGresult* r = PQgetResult(pg)) PQclear(r);
+    while (PGresult* r = stmt_.conn_.next_result()) PQclear(r);
     stream_open_ = false;
     stmt_.conn_.set_streaming(false);
   }

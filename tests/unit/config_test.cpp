@@ -133,6 +133,129 @@ TEST(Config, ErrorsNameTheFileTheLineAndTheKey) {
             "app.yaml:1: cache: unknown key 'cache'; the keys here are: databases, plugin_path");
 }
 
+// Issue 15, point 8: hostile or mistaken config text is an error naming the file, the
+// line and the key, never a quiet reading of something else.
+TEST(DatabaseUrl, RefusesANulByteInAnyPart) {
+  for (const char* url :
+       {"sqlite:///path/a%00b.db", "postgres://u%00x@h/db", "postgres://u:pw%00@h/db",
+        "postgres://h/db%00x", "postgres://h/db?sslmode=dis%00able"}) {
+    SCOPED_TRACE(url);
+    const std::string what =
+        quarry::test::error_of<ImproperlyConfigured>([&] { parse_database_url(url); });
+    EXPECT_NE(what.find("has a NUL byte (%00)"), std::string::npos) << what;
+  }
+  using namespace std::string_view_literals;
+  EXPECT_NE(quarry::test::error_of<ImproperlyConfigured>([] {
+              parse_database_url("sqlite:///path/a\0b.db"sv);
+            }).find("has a NUL byte"),
+            std::string::npos);
+  EXPECT_EQ(error_of("databases:\n  default:\n    url: \"sqlite:///tmp/a%00b.db\"\n"),
+            "app.yaml:3: databases.default.url: database URL 'sqlite:///tmp/a%00b.db' has a NUL "
+            "byte (%00), which no part of it may hold");
+  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    name: \"a\\0b.db\"\n"),
+            "app.yaml:4: databases.default.name: the value contains a NUL byte");
+}
+
+TEST(DatabaseUrl, RefusesAHostWithTwoPortsAndAFragment) {
+  EXPECT_EQ(error_of("databases:\n  default:\n    url: postgres://u:secret@h:5432:5433/db\n"),
+            "app.yaml:3: databases.default.url: database URL 'postgres://u:***@h:5432:5433/db' "
+            "has more than one ':' in 'h:5432:5433': give one port, and an IPv6 address in "
+            "brackets ([::1]:5432)");
+  EXPECT_EQ(error_of("databases:\n  default:\n    url: \"mysql://[::1]x:3306/db\"\n"),
+            "app.yaml:3: databases.default.url: database URL 'mysql://[::1]x:3306/db' has "
+            "'x:3306' after ']': expected :port or nothing");
+  EXPECT_EQ(error_of("databases:\n  default:\n    url: \"postgres://u:secret@h/db#frag\"\n"),
+            "app.yaml:3: databases.default.url: database URL 'postgres://u:***@h/db#frag' has a "
+            "'#': a database URL takes no #fragment (write %23 for a '#' in a name, user or "
+            "password)");
+  EXPECT_THROW(parse_database_url("sqlite:///tmp/a.db#x"), ImproperlyConfigured);
+  // What is allowed stays allowed: an escaped '#', one port, a bracketed IPv6 address.
+  EXPECT_EQ(parse_database_url("postgres://u:p%23w@h:5432/d%23b").name, "d#b");
+  EXPECT_EQ(parse_database_url("postgres://u:p%23w@h:5432/db").password, "p#w");
+  EXPECT_EQ(parse_database_url("postgres://[::1]/db").host, "::1");
+  EXPECT_EQ(parse_database_url("postgres://[::1]/db").port, "");
+}
+
+TEST(Config, RefusesADuplicateKey) {
+  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    name: a.db\n"
+                     "  default:\n    engine: sqlite\n    name: b.db\n"),
+            "app.yaml:5: databases.default: duplicate key 'default' (first given on line 2)");
+  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    name: a.db\n"
+                     "    name: b.db\n"),
+            "app.yaml:5: databases.default.name: duplicate key 'name' (first given on line 4)");
+  EXPECT_EQ(error_of("databases:\n  default: {engine: sqlite, pool: {size: 2, size: 3}}\n"),
+            "app.yaml:2: databases.default.pool.size: duplicate key 'size' (first given on line "
+            "2)");
+  EXPECT_EQ(
+      error_of("databases:\n  default: {engine: sqlite}\ndatabases:\n  b: {engine: sqlite}\n"),
+      "app.yaml:3: databases: duplicate key 'databases' (first given on line 1)");
+}
+
+TEST(Config, InterpolatesNestedDefaults) {
+  unsetenv("QUARRY_TEST_UNSET");
+  unsetenv("QUARRY_TEST_UNSET2");
+  setenv("QUARRY_TEST_PORT", "6543", 1);
+  const Config c = Config::parse(R"(
+databases:
+  default:
+    url: postgres://h:${QUARRY_TEST_UNSET:-${QUARRY_TEST_UNSET2:-5432}}/db
+  b:
+    url: postgres://h:${QUARRY_TEST_UNSET:-${QUARRY_TEST_PORT:-5432}}/db
+  c:
+    engine: sqlite
+    name: "${QUARRY_TEST_UNSET:-a$${QUARRY_TEST_PORT}}.db"
+  d:
+    engine: sqlite
+    name: ${QUARRY_TEST_PORT:-${QUARRY_TEST_UNSET}}
+)");
+  EXPECT_EQ(c.database("default").port, "5432");
+  EXPECT_EQ(c.database("b").port, "6543");
+  EXPECT_EQ(c.database("c").name, "a${QUARRY_TEST_PORT}.db");
+  EXPECT_EQ(c.database("d").name, "6543");  // a default is read only when it is used
+  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n"
+                     "    name: ${QUARRY_TEST_UNSET:-${QUARRY_TEST_UNSET2}}\n"),
+            "app.yaml:4: databases.default.name: environment variable QUARRY_TEST_UNSET2 is not "
+            "set (write ${QUARRY_TEST_UNSET2:-default} to give a default)");
+  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n"
+                     "    name: ${QUARRY_TEST_UNSET:-${QUARRY_TEST_UNSET2:-x}\n"),
+            "app.yaml:4: databases.default.name: unclosed '${' in "
+            "'${QUARRY_TEST_UNSET:-${QUARRY_TEST_UNSET2:-x}'");
+}
+
+TEST(Config, AnEnvironmentErrorInAUrlIsPrefixedOnce) {
+  unsetenv("QUARRY_TEST_UNSET");
+  setenv("QUARRY_TEST_BAD_URL", "postgres://h:5432:5433/db", 1);
+  EXPECT_EQ(error_of("databases:\n  default:\n    url: ${QUARRY_TEST_UNSET}\n"),
+            "app.yaml:3: databases.default.url: environment variable QUARRY_TEST_UNSET is not "
+            "set (write ${QUARRY_TEST_UNSET:-default} to give a default)");
+  EXPECT_EQ(error_of("databases:\n  default:\n    url: ${QUARRY_TEST_BAD_URL}\n"),
+            "app.yaml:3: databases.default.url: database URL 'postgres://h:5432:5433/db' has more "
+            "than one ':' in 'h:5432:5433': give one port, and an IPv6 address in brackets "
+            "([::1]:5432)");
+}
+
+TEST(Config, ValidatesServerVersion) {
+  for (const char* good : {"16", "16.2", "10.11.6-MariaDB", "15.4 (Debian 15.4-1)", "3.45.1"}) {
+    const Config c = Config::parse(
+        "databases:\n  default:\n    engine: sqlite\n"
+        "    server_version: \"" +
+        std::string(good) + "\"\n");
+    EXPECT_EQ(c.database("default").server_version, good);
+  }
+  for (const char* bad : {"latest", "", "v16", "16.", "1..2", "1.2.3.4", "16.x", "-1", "16\\t"}) {
+    SCOPED_TRACE(bad);
+    const std::string what = error_of(
+        "databases:\n  default:\n    engine: sqlite\n"
+        "    server_version: \"" +
+        std::string(bad) + "\"\n");
+    EXPECT_EQ(what.rfind("app.yaml:4: databases.default.server_version: expected a server "
+                         "version such as 16.2 or 10.11.6-MariaDB, got '",
+                         0),
+              0u)
+        << what;
+  }
+}
+
 TEST(Config, MissingFileIsNamed) {
   try {
     Config::load("/nonexistent/quarry.yaml");

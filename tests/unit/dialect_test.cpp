@@ -33,6 +33,27 @@ TEST(Dialect, QuotesIdentifiersAndEscapesTheQuote) {
   EXPECT_THROW(dialect("mysql").quote(""), ProgrammingError);
 }
 
+// A DDL literal holding a backslash reads the same whatever the session's escape
+// settings say (standard_conforming_strings, NO_BACKSLASH_ESCAPES): issue 15, point 3.
+TEST(Dialect, WritesDdlLiteralsThatMeanTheSameUnderEverySessionSetting) {
+  auto literal = [](const char* engine, const std::string& text) {
+    std::string out;
+    dialect(engine).append_literal(out, Value(text));
+    return out;
+  };
+  const std::string hostile = "a\\' OR 1=1; DROP TABLE t; --";
+  EXPECT_EQ(literal("postgres", hostile), "E'a\\\\'' OR 1=1; DROP TABLE t; --'");
+  EXPECT_EQ(literal("mysql", hostile),
+            "CONCAT('a', CHAR(92 USING utf8mb4), ''' OR 1=1; DROP TABLE t; --')");
+  EXPECT_EQ(literal("sqlite", hostile), "'a\\'' OR 1=1; DROP TABLE t; --'");
+  // Without a backslash, quotes doubled is all any backend needs, under every setting.
+  for (const char* engine : {"postgres", "mysql", "sqlite"}) {
+    EXPECT_EQ(literal(engine, "it's"), "'it''s'") << engine;
+    EXPECT_THROW(literal(engine, std::string("a\0b", 3)), DataError) << engine;
+  }
+  EXPECT_EQ(literal("mysql", "\\"), "CONCAT('', CHAR(92 USING utf8mb4), '')");
+}
+
 TEST(Dialect, NumbersPlaceholdersTheBackendsWay) {
   EXPECT_EQ(placeholders(dialect("postgres"), 3), "$1,$2,$3");
   EXPECT_EQ(placeholders(dialect("mysql"), 3), "?,?,?");

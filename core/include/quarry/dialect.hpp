@@ -64,8 +64,10 @@ class Dialect {
   // backend needs to know its type (PostgreSQL: $1::bigint); plain where none is needed.
   void append_param(std::string& out, std::size_t n, ValueType t) const;
   // A value written into SQL, for DDL, which cannot take parameters (CHECK constraints,
-  // partial indexes): numbers as digits, text quoted with quotes (and, where the backend
-  // treats them specially, backslashes) doubled.
+  // partial indexes): numbers as digits, text quoted with quotes doubled; text holding a
+  // backslash is written as the dialect's literal.backslash says, so that it reads the
+  // same whatever the session's escape settings are (standard_conforming_strings,
+  // NO_BACKSLASH_ESCAPES). Text holding a NUL byte is refused (DataError).
   void append_literal(std::string& out, const Value& v) const;
   PlaceholderStyle placeholder_style() const { return placeholder_; }
   std::size_t max_params() const { return max_params_; }
@@ -103,7 +105,8 @@ class Dialect {
   std::size_t max_params_ = 999;
   std::size_t max_identifier_length_ = 0;
   std::string param_cast_[12];  // by ValueType
-  bool escape_backslash_ = false;
+  enum class Backslash { Plain, EscapeString, Concat };
+  Backslash backslash_ = Backslash::Plain;
 };
 
 }  // namespace quarry

@@ -2,11 +2,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -30,9 +32,24 @@ struct Where {
   }
 };
 
-// ${NAME}, ${NAME:-default}, $$ -> $.
+// Where the '}' that closes the '${' at `open` is: nested ${...} (in a default) and $$
+// are skipped over; npos when it is not closed.
+std::size_t closing_brace(std::string_view text, std::size_t open) {
+  int depth = 0;
+  for (std::size_t j = open; j < text.size(); ++j) {
+    if (text[j] == '$' && j + 1 < text.size() && (text[j + 1] == '{' || text[j + 1] == '$')) {
+      if (text[j + 1] == '{') ++depth;
+      ++j;
+    } else if (text[j] == '}' && --depth == 0) {
+      return j;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// ${NAME}, ${NAME:-default} (a default may use ${...} itself), $$ -> $.
 std::string interpolate(const Where& w, const YAML::Node& node, const std::string& key,
-                        const std::string& text) {
+                        std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '$') {
@@ -48,20 +65,26 @@ std::string interpolate(const Where& w, const YAML::Node& node, const std::strin
       out += '$';
       continue;
     }
-    const std::size_t close = text.find('}', i);
-    if (close == std::string::npos) w.fail(node, key, "unclosed '${' in '" + text + "'");
-    const std::string expr = text.substr(i + 2, close - i - 2);
+    const std::size_t close = closing_brace(text, i);
+    if (close == std::string_view::npos) {
+      w.fail(node, key, "unclosed '${' in '" + std::string(text) + "'");
+    }
+    const std::string_view expr = text.substr(i + 2, close - i - 2);
     const std::size_t dash = expr.find(":-");
-    const std::string name = expr.substr(0, dash);
+    const std::string name(expr.substr(0, dash));
     bool valid = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
     for (char c : name) {
       valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                         (c >= '0' && c <= '9') || c == '_');
     }
-    if (!valid) w.fail(node, key, "'${" + expr + "}' does not name an environment variable");
+    if (!valid) {
+      w.fail(node, key, "'${" + std::string(expr) + "}' does not name an environment variable");
+    }
     const char* value = std::getenv(name.c_str());
-    if (dash != std::string::npos) {
-      out += (value && *value) ? std::string(value) : expr.substr(dash + 2);
+    if (dash != std::string_view::npos) {
+      // The default is read only when it is used, as in a shell.
+      out +=
+          (value && *value) ? std::string(value) : interpolate(w, node, key, expr.substr(dash + 2));
     } else if (value) {
       out += value;
     } else {
@@ -76,7 +99,10 @@ std::string interpolate(const Where& w, const YAML::Node& node, const std::strin
 
 std::string scalar(const Where& w, const YAML::Node& node, const std::string& key) {
   if (!node.IsScalar()) w.fail(node, key, "expected a single value");
-  return interpolate(w, node, key, node.Scalar());
+  std::string s = interpolate(w, node, key, node.Scalar());
+  // A C string (a file name, a libpq keyword) would end at the NUL, silently.
+  if (s.find('\0') != std::string::npos) w.fail(node, key, "the value contains a NUL byte");
+  return s;
 }
 
 long long integer(const Where& w, const YAML::Node& node, const std::string& key, long long lo,
@@ -126,6 +152,52 @@ std::vector<std::string> string_list(const Where& w, const YAML::Node& node,
     w.fail(node, key, "expected a folder or a list of folders");
   }
   return out;
+}
+
+// "16.2", "10.11.6-MariaDB", "15.4 (Debian 15.4-1)": a number of up to three parts, then
+// anything that does not continue it.
+std::string server_version(const Where& w, const YAML::Node& node, const std::string& key) {
+  const std::string s = scalar(w, node, key);
+  std::size_t i = 0;
+  bool valid = true;
+  for (int part = 0; part < 3 && valid; ++part) {
+    const std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    valid = i > start && i - start <= 9;
+    if (i >= s.size() || s[i] != '.') break;
+    ++i;
+  }
+  const bool ends_well = i == s.size() || (s[i] != '.' && !(s[i] >= '0' && s[i] <= '9'));
+  const bool printable = std::none_of(
+      s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  if (!valid || !ends_well || !printable) {
+    w.fail(node, key, "expected a server version such as 16.2 or 10.11.6-MariaDB, got '" + s + "'");
+  }
+  return s;
+}
+
+// YAML says a mapping's keys are unique, but the parser keeps both of a repeated key
+// (and a lookup finds the first): a second `default:` alias would be ignored silently.
+void refuse_duplicate_keys(const Where& w, const YAML::Node& node, const std::string& path) {
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      refuse_duplicate_keys(w, node[i], path + "[" + std::to_string(i) + "]");
+    }
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, int> first_line;
+  for (const auto& kv : node) {
+    const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+    const std::string here = path.empty() ? name : path + "." + name;
+    const auto [it, added] = first_line.emplace(name, kv.first.Mark().line + 1);
+    if (!added) {
+      w.fail(
+          kv.first, here,
+          "duplicate key '" + name + "' (first given on line " + std::to_string(it->second) + ")");
+    }
+    refuse_duplicate_keys(w, kv.second, here);
+  }
 }
 
 [[noreturn]] void unknown_key(const Where& w, const YAML::Node& node, const std::string& key,
@@ -185,8 +257,9 @@ DatabaseSettings read_database(const Where& w, const std::string& alias, const Y
 
   DatabaseSettings s;
   if (const YAML::Node url = node["url"]) {
+    const std::string text = scalar(w, url, key + ".url");  // its errors name the key already
     try {
-      s = parse_database_url(scalar(w, url, key + ".url"));
+      s = parse_database_url(text);
     } catch (const ImproperlyConfigured& e) {
       w.fail(url, key + ".url", e.message());
     }
@@ -229,7 +302,7 @@ DatabaseSettings read_database(const Where& w, const std::string& alias, const Y
     } else if (name == "statement_cache_size") {
       s.statement_cache_size = static_cast<std::size_t>(integer(w, v, path, 0, 100'000));
     } else if (name == "server_version") {
-      s.server_version = scalar(w, v, path);
+      s.server_version = server_version(w, v, path);
     } else if (name == "isolation_level") {
       s.isolation_level = one_of(
           w, v, path, {"read_uncommitted", "read_committed", "repeatable_read", "serializable"});
@@ -272,6 +345,7 @@ Config Config::parse(std::string_view yaml, const std::string& source) {
                                std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
   }
   if (!root.IsMap()) w.fail(root, "", "the config must be a mapping with a 'databases' key");
+  refuse_duplicate_keys(w, root, "");
 
   std::string base_dir;
   if (source != "<string>") base_dir = std::filesystem::path(source).parent_path().string();

@@ -7,28 +7,6 @@
 namespace quarry {
 namespace {
 
-std::string percent_decode(std::string_view s, std::string_view url) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    int v = 0;
-    if (i + 2 >= s.size()) {
-      throw ImproperlyConfigured("bad percent escape in database URL '" + std::string(url) + "'");
-    }
-    auto r = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-    if (r.ec != std::errc() || r.ptr != s.data() + i + 3) {
-      throw ImproperlyConfigured("bad percent escape in database URL '" + std::string(url) + "'");
-    }
-    out += static_cast<char>(v);
-    i += 2;
-  }
-  return out;
-}
-
 // Hides the password when a URL is quoted in an error.
 std::string redact(std::string_view url) {
   const auto scheme = url.find("://");
@@ -41,6 +19,33 @@ std::string redact(std::string_view url) {
   return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
 }
 
+std::string percent_decode(std::string_view s, std::string_view url) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    int v = 0;
+    if (i + 2 >= s.size()) {
+      throw ImproperlyConfigured("bad percent escape in database URL '" + redact(url) + "'");
+    }
+    auto r = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+    if (r.ec != std::errc() || r.ptr != s.data() + i + 3 || v < 0) {
+      throw ImproperlyConfigured("bad percent escape in database URL '" + redact(url) + "'");
+    }
+    if (v == 0) {
+      // A file name or a libpq keyword would end there: %00 cut a path short.
+      throw ImproperlyConfigured("database URL '" + redact(url) +
+                                 "' has a NUL byte (%00), which no part of it may hold");
+    }
+    out += static_cast<char>(v);
+    i += 2;
+  }
+  return out;
+}
+
 }  // namespace
 
 DatabaseSettings parse_database_url(std::string_view url) {
@@ -50,6 +55,15 @@ DatabaseSettings parse_database_url(std::string_view url) {
     throw ImproperlyConfigured("database URL '" + redact(url) +
                                "' has no scheme: expected engine://..., e.g. "
                                "postgres://user@host/db or sqlite:///path.db");
+  }
+  if (url.find('\0') != std::string_view::npos) {
+    throw ImproperlyConfigured("database URL '" + redact(url.substr(0, url.find('\0'))) +
+                               "...' has a NUL byte, which no part of it may hold");
+  }
+  if (url.find('#') != std::string_view::npos) {
+    throw ImproperlyConfigured("database URL '" + redact(url) +
+                               "' has a '#': a database URL takes no #fragment (write %23 for a "
+                               "'#' in a name, user or password)");
   }
   s.engine = Engine::canonical_name(url.substr(0, scheme_end));
   std::string_view rest = url.substr(scheme_end + 3);
@@ -104,8 +118,17 @@ DatabaseSettings parse_database_url(std::string_view url) {
     }
     s.host = std::string(hostport.substr(1, close - 1));
     hostport.remove_prefix(close + 1);
-    if (!hostport.empty() && hostport.front() == ':') s.port = std::string(hostport.substr(1));
-  } else if (const auto colon = hostport.rfind(':'); colon != std::string_view::npos) {
+    if (!hostport.empty() && hostport.front() != ':') {
+      throw ImproperlyConfigured("database URL '" + redact(url) + "' has '" +
+                                 std::string(hostport) + "' after ']': expected :port or nothing");
+    }
+    if (!hostport.empty()) s.port = std::string(hostport.substr(1));
+  } else if (const auto colon = hostport.find(':'); colon != std::string_view::npos) {
+    if (hostport.find(':', colon + 1) != std::string_view::npos) {
+      throw ImproperlyConfigured("database URL '" + redact(url) + "' has more than one ':' in '" +
+                                 std::string(hostport) +
+                                 "': give one port, and an IPv6 address in brackets ([::1]:5432)");
+    }
     s.host = std::string(hostport.substr(0, colon));
     s.port = std::string(hostport.substr(colon + 1));
   } else {

@@ -6,6 +6,7 @@
 
 #include "quarry/database.hpp"
 #include "quarry/errors.hpp"
+#include "quarry/plugin/abi.h"
 
 namespace quarry {
 namespace detail {
@@ -212,8 +213,24 @@ Lease::Lease(std::string_view alias) {
     conn_ = tx->lease.get();
     return;
   }
-  pooled_ = database(alias).acquire();
+  db_ = &database(alias);
+  pooled_ = db_->acquire();
   conn_ = pooled_.get();
+}
+
+ResultSet Lease::read(std::string_view sql, std::span<const Value> params, ExecOptions opts) {
+  try {
+    return conn_->query(sql, params, opts);
+  } catch (const ConnectionLost& e) {
+    if (!pooled_ || conn_->is_usable() || conn_->in_transaction() ||
+        e.sqlstate() == QUARRY_SQLSTATE_TIMED_OUT) {
+      throw;
+    }
+  }
+  pooled_ = PooledConnection();  // back first: a pool of one would wait for it
+  pooled_ = db_->acquire();
+  conn_ = pooled_.get();
+  return conn_->query(sql, params, opts);
 }
 
 }  // namespace detail

@@ -154,8 +154,8 @@ struct Cursor::State {
         alias(q.alias),
         select(std::move(c)),
         extras_first(select.shape->extras_first()),
-        rs(lease->query(select.shape->sql, select.params,
-                        ExecOptions{.stream = stream, .drain = !stream})) {
+        rs(lease.read(select.shape->sql, select.params,
+                      ExecOptions{.stream = stream, .drain = !stream})) {
     const Compiled& compiled = *select.shape;
     if (rs.column_count() < extras_first + compiled.extras.size()) {
       throw InterfaceError("the query gave " + std::to_string(rs.column_count()) +
@@ -300,7 +300,7 @@ int64_t count(const Query& q) {
   if (q.for_update) check_row_locks(q);
   const Compiled c = compile_count(q, dialect_for(q));
   Lease lease(q.alias);
-  ResultSet rs = lease->query(c.sql, c.params);
+  ResultSet rs = lease.read(c.sql, c.params);
   rs.next();
   return rs.row().get<int64_t>(0);
 }
@@ -309,7 +309,7 @@ bool exists(const Query& q) {
   if (q.for_update) check_row_locks(q);
   const Compiled c = compile_exists(q, dialect_for(q));
   Lease lease(q.alias);
-  ResultSet rs = lease->query(c.sql, c.params);
+  ResultSet rs = lease.read(c.sql, c.params);
   return rs.next();
 }
 
@@ -347,7 +347,7 @@ Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>
   }
   const Compiled c = compile_aggregate(q, dialect_for(q), named);
   Lease lease(q.alias);
-  ResultSet rs = lease->query(c.sql, c.params);
+  ResultSet rs = lease.read(c.sql, c.params);
   rs.next();
   auto names = std::make_shared<std::vector<std::string>>();
   std::vector<Value> values;

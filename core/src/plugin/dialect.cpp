@@ -86,7 +86,16 @@ Dialect::Dialect(std::shared_ptr<const Engine> engine, std::string server_versio
   for (int t = 1; t < 12; ++t) {
     param_cast_[t] = std::string(text(std::string("param_cast.") + kTypes[t]));
   }
-  escape_backslash_ = text("literal.escape_backslash") == "1";
+  const std::string_view backslash = text("literal.backslash");
+  if (backslash == "escape_string") {
+    backslash_ = Backslash::EscapeString;
+  } else if (backslash == "concat" && !text("literal.backslash_char").empty()) {
+    backslash_ = Backslash::Concat;
+  } else if (backslash != "plain") {
+    throw ImproperlyConfigured("plugin '" + engine_->name() + "' gives '" + std::string(backslash) +
+                               "' for dialect key 'literal.backslash': expected plain, "
+                               "escape_string or concat (with literal.backslash_char)");
+  }
   max_identifier_length_ =
       parse_size(engine_->name(), "max_identifier_length", text("max_identifier_length"));
 }
@@ -144,12 +153,26 @@ void Dialect::append_param(std::string& out, std::size_t n, ValueType t) const {
 
 void Dialect::append_literal(std::string& out, const Value& v) const {
   auto quoted = [&](std::string_view s) {
+    if (s.find('\0') != std::string_view::npos) {
+      throw DataError("a text written into DDL cannot hold a NUL byte");
+    }
+    const bool backslash = s.find('\\') != std::string_view::npos;
+    const Backslash form = backslash ? backslash_ : Backslash::Plain;
+    if (form == Backslash::EscapeString) out += 'E';
+    if (form == Backslash::Concat) out += "CONCAT(";
     out += '\'';
     for (char c : s) {
-      if (c == '\'' || (c == '\\' && escape_backslash_)) out += c;
+      if (c == '\\' && form == Backslash::Concat) {
+        out += "', ";
+        out += text("literal.backslash_char");
+        out += ", '";
+        continue;
+      }
+      if (c == '\'' || (c == '\\' && form == Backslash::EscapeString)) out += c;
       out += c;
     }
     out += '\'';
+    if (form == Backslash::Concat) out += ')';
   };
   switch (v.type()) {
     case ValueType::Null:

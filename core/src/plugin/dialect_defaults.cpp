@@ -206,8 +206,15 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         {"param_cast.Json", ""},
         {"param_cast.Uuid", ""},
         // Literals in DDL (CHECK constraints, partial indexes), which cannot take
-        // parameters: "1" when backslashes in string literals must be doubled (MySQL).
-        {"literal.escape_backslash", "0"},
+        // parameters. Text holding a backslash is written, the same whatever the session's
+        // escape settings are, as
+        //   plain          'a\b': a backslash is an ordinary character (standard SQL)
+        //   escape_string  E'a\\b', backslashes doubled (PostgreSQL, whatever
+        //                  standard_conforming_strings says)
+        //   concat         CONCAT('a', {literal.backslash_char}, 'b') (MySQL, whatever
+        //                  NO_BACKSLASH_ESCAPES says)
+        {"literal.backslash", "plain"},
+        {"literal.backslash_char", ""},
         {"literal.true", "TRUE"},
         {"literal.false", "FALSE"},
         {"ddl.create_index",

@@ -106,6 +106,12 @@ typedef enum quarry_error_class {
   QUARRY_ERR_TRANSACTION_ROLLBACK = 18
 } quarry_error_class;
 
+/* The SQLSTATE of a QUARRY_ERR_CONNECTION_LOST raised because the server did not answer
+ * within the connection's read_timeout or write_timeout (ODBC's "timeout expired"): the
+ * session is given up, but the server may be alive, only slow, or frozen, so the core
+ * does not retry a read that failed so. */
+#define QUARRY_SQLSTATE_TIMED_OUT "HYT00"
+
 /* Filled by a plugin call that returns non-zero. `message` is borrowed (see above). */
 typedef struct quarry_error {
   int32_t error_class; /* a quarry_error_class */
