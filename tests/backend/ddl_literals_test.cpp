@@ -8,7 +8,7 @@
 namespace quarry::test {
 namespace {
 
-const std::string kRefused = "a\\' OR 1=1)); DROP TABLE qt_ddl_victim; --";
+const std::string kRefused = "a\\' OR 1=1))); DROP TABLE qt_ddl_victim; --";
 const std::string kIndexed = "b\\' OR 1=1; DROP TABLE qt_ddl_victim; --";
 
 struct Hostile {

@@ -9,8 +9,10 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <string>
+#include <vector>
 
 #include "quarry/quarry.hpp"
 #include "support/backend.hpp"
@@ -44,24 +46,60 @@ class PrivatePostgres {
   }
   const std::string& url() const { return url_; }
 
-  // Stops the postmaster and one backend, as a frozen host would.
-  void freeze(int64_t backend_pid) {
+  // Stops the postmaster and the sessions' backends, as a frozen host would.
+  void freeze(std::initializer_list<int64_t> backends) {
     std::ifstream pid_file(dir_ + "/pg/data/postmaster.pid");
-    pid_file >> postmaster_;
-    backend_ = static_cast<pid_t>(backend_pid);
-    ::kill(postmaster_, SIGSTOP);
-    ::kill(backend_, SIGSTOP);
+    pid_t postmaster = 0;
+    pid_file >> postmaster;
+    frozen_.push_back(postmaster);
+    for (int64_t b : backends) frozen_.push_back(static_cast<pid_t>(b));
+    for (pid_t p : frozen_) ::kill(p, SIGSTOP);
   }
   void resume() {
-    if (postmaster_ > 0) ::kill(postmaster_, SIGCONT);
-    if (backend_ > 0) ::kill(backend_, SIGCONT);
-    postmaster_ = backend_ = 0;
+    for (pid_t p : frozen_) ::kill(p, SIGCONT);
+    frozen_.clear();
+  }
+
+  // What f raised while the server is frozen. It runs where a missing bound cannot hang
+  // the suite: past a minute (sixty times the bound) the server is resumed, which lets f
+  // go on, and the test fails.
+  std::string outcome_while_frozen(const std::function<void()>& f) {
+    auto outcome = std::async(std::launch::async, [&] {
+      try {
+        f();
+        return std::string("(no error)");
+      } catch (const ConnectionLost& e) {
+        return "ConnectionLost " + e.sqlstate() + ": " + e.message();
+      } catch (const Error& e) {
+        return std::string("another error: ") + e.what();
+      }
+    });
+    if (outcome.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+      resume();
+      ADD_FAILURE() << "the query waited for the frozen server past read_timeout";
+    }
+    return outcome.get();
   }
 
  private:
   std::string dir_, url_;
-  pid_t postmaster_ = 0, backend_ = 0;
+  std::vector<pid_t> frozen_;
 };
+
+const char* const kTimedOut =
+    "ConnectionLost HYT00: PostgreSQL did not answer within read_timeout (1 s): the "
+    "connection is given up";
+
+struct Ticket {
+  int64_t id = 0;
+  std::string code{};
+};
+
+void quarry_model(ModelDef<Ticket>& m) {
+  m.table("qt_timeout_ticket");
+  m.field("id", &Ticket::id, BigAutoField());
+  m.field("code", &Ticket::code, CharField(10));
+}
 
 TEST(Timeouts, AQueryToAFrozenPostgresEndsWithConnectionLostAfterReadTimeout) {
   if (backend() != "postgres") {
@@ -72,31 +110,42 @@ TEST(Timeouts, AQueryToAFrozenPostgresEndsWithConnectionLostAfterReadTimeout) {
   Databases dbs(Config::parse(
       "databases:\n  default:\n    url: \"" + server.url() + "\"\n    options: {read_timeout: 1}\n",
       "<timeout test>"));
-  auto conn = dbs["default"].connect();
-  server.freeze(conn->query_value<int64_t>("SELECT pg_backend_pid()"));
+  auto buffered = dbs["default"].connect();
+  auto streamed = dbs["default"].connect();
+  server.freeze({buffered->query_value<int64_t>("SELECT pg_backend_pid()"),
+                 streamed->query_value<int64_t>("SELECT pg_backend_pid()")});
 
-  // Run where a missing bound cannot hang the suite: past a minute (sixty times the
-  // bound) the server is resumed, which ends the query, and the test fails.
-  auto outcome = std::async(std::launch::async, [&] {
-    try {
-      conn->query_value<int64_t>("SELECT 2");
-      return std::string("(no error)");
-    } catch (const ConnectionLost& e) {
-      return "ConnectionLost " + e.sqlstate() + ": " + e.message();
-    } catch (const Error& e) {
-      return std::string("another error: ") + e.what();
-    }
-  });
-  if (outcome.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
-    server.resume();
-    ADD_FAILURE() << "the query waited for the frozen server past read_timeout";
-  }
-  EXPECT_EQ(outcome.get(),
-            "ConnectionLost HYT00: PostgreSQL did not answer within read_timeout (1 s): the "
-            "connection is given up");
-  EXPECT_FALSE(conn->is_usable());
+  EXPECT_EQ(server.outcome_while_frozen([&] { buffered->query_value<int64_t>("SELECT 2"); }),
+            kTimedOut);
+  EXPECT_FALSE(buffered->is_usable());
+  EXPECT_EQ(server.outcome_while_frozen([&] {
+    ResultSet rs = streamed->query("SELECT 3", {}, {.stream = true});
+    rs.next();
+  }),
+            kTimedOut);
+  EXPECT_FALSE(streamed->is_usable());
   server.resume();
-  conn.reset();  // closing it after the timeout does not wait for the server either
+  buffered.reset();  // closing them after the timeout waits for nothing either
+  streamed.reset();
+}
+
+// A read that timed out is not run again on a new connection: the server is frozen, not
+// gone (and connecting to it would wait as long as it stays frozen).
+TEST(Timeouts, AQuerysetReadThatTimedOutIsNotRetried) {
+  if (backend() != "postgres") {
+    GTEST_SKIP() << "the private server this test freezes is a PostgreSQL";
+  }
+  PrivatePostgres server;
+  ASSERT_FALSE(server.url().empty()) << "the private PostgreSQL did not start";
+  configure(Config::parse("databases:\n  default:\n    url: \"" + server.url() +
+                              "\"\n    options: {read_timeout: 1}\n"
+                              "    pool: {size: 1, health_check_after_ms: -1}\n",
+                          "<timeout test>"));
+  create_tables<Ticket>();
+  objects<Ticket>().create({.code = "a"});
+  server.freeze({database().acquire()->query_value<int64_t>("SELECT pg_backend_pid()")});
+  EXPECT_EQ(server.outcome_while_frozen([] { objects<Ticket>().count(); }), kTimedOut);
+  server.resume();
 }
 
 TEST(Timeouts, ReadTimeoutIsAWholeNumberOfSeconds) {

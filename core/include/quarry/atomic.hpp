@@ -135,7 +135,8 @@ class Lease {
   // killed by an operator or closed by the server while it sat in the pool) runs once more
   // on a fresh connection. A write never does (it may have been done before the session
   // went), nor anything inside a block (the transaction went with the session), nor a read
-  // that timed out (read_timeout: a second try would wait as long again).
+  // that the plugin says timed out (SQLSTATE QUARRY_SQLSTATE_TIMED_OUT: a second try would
+  // wait as long again).
   ResultSet read(std::string_view sql, std::span<const Value> params, ExecOptions opts = {});
   // Whether this thread has an atomic block open on alias.
   static bool in_atomic_block(std::string_view alias);
