@@ -11,6 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     return true;
   }();
   (void)env;
-  quarry::fuzz::parses_or_refuses([&] { quarry::Config::parse(quarry::fuzz::text(data, size), "<fuzz>"); });
+  quarry::fuzz::parses_or_refuses(
+      [&] { quarry::Config::parse(quarry::fuzz::text(data, size), "<fuzz>"); });
   return 0;
 }

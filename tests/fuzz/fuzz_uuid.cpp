@@ -13,6 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     thrown = true;
   }
   quarry::fuzz::require(ok != thrown, "parse() and try_parse() disagree");
-  if (ok) quarry::fuzz::require(quarry::Uuid::parse(u.to_string()) == u, "to_string() does not parse back");
+  if (ok)
+    quarry::fuzz::require(quarry::Uuid::parse(u.to_string()) == u,
+                          "to_string() does not parse back");
   return 0;
 }

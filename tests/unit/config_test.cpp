@@ -191,6 +191,17 @@ TEST(Config, RefusesADuplicateKey) {
       "app.yaml:3: databases: duplicate key 'databases' (first given on line 1)");
 }
 
+// Found by tests/fuzz/fuzz_config: a key that is a mapping or a list ("? ...") made
+// yaml-cpp throw its own exception out of Config::parse.
+TEST(Config, RefusesAKeyThatIsNotAPlainName) {
+  EXPECT_EQ(error_of("? [x, y]\n: 1\ndatabases:\n  a: {engine: sqlite}\n"),
+            "app.yaml:1: a key must be a plain name, not a mapping, a list or empty");
+  EXPECT_EQ(error_of("databases:\n  ? {a: 1}\n  : {engine: sqlite}\n"),
+            "app.yaml:2: databases: a key must be a plain name, not a mapping, a list or empty");
+  EXPECT_EQ(error_of("databases:\n  a:\n?   url: mysql://u:p@h/d\n"),
+            "app.yaml:3: a key must be a plain name, not a mapping, a list or empty");
+}
+
 TEST(Config, InterpolatesNestedDefaults) {
   unsetenv("QUARRY_TEST_UNSET");
   unsetenv("QUARRY_TEST_UNSET2");

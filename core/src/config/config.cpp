@@ -188,7 +188,12 @@ void refuse_duplicate_keys(const Where& w, const YAML::Node& node, const std::st
   if (!node.IsMap()) return;
   std::map<std::string, int> first_line;
   for (const auto& kv : node) {
-    const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+    // Every key read later is a plain name: this walk, which comes first, refuses the
+    // others ("? [a, b]: x", found by tests/fuzz/fuzz_config).
+    if (!kv.first.IsScalar()) {
+      w.fail(kv.first, path, "a key must be a plain name, not a mapping, a list or empty");
+    }
+    const std::string name = kv.first.Scalar();
     const std::string here = path.empty() ? name : path + "." + name;
     const auto [it, added] = first_line.emplace(name, kv.first.Mark().line + 1);
     if (!added) {
@@ -335,7 +340,21 @@ std::vector<std::pair<std::string, std::string>> DatabaseSettings::connect_param
   return p;
 }
 
+namespace {
+Config parse_config(std::string_view yaml, const std::string& source);
+}  // namespace
+
 Config Config::parse(std::string_view yaml, const std::string& source) {
+  try {
+    return parse_config(yaml, source);
+  } catch (const YAML::Exception& e) {
+    // What the checks above did not foresee is still a config error, never yaml-cpp's.
+    throw ImproperlyConfigured(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+namespace {
+Config parse_config(std::string_view yaml, const std::string& source) {
   const Where w{source};
   YAML::Node root;
   try {
@@ -380,6 +399,7 @@ Config Config::parse(std::string_view yaml, const std::string& source) {
   }
   return config;
 }
+}  // namespace
 
 Config Config::load(const std::string& path) {
   std::ifstream in(path);
