@@ -24,10 +24,7 @@ std::shared_ptr<Query> copy(const Query& q) {
 // and only shared as const, so changing the sole owner's is changing an object nobody
 // else can see.
 std::shared_ptr<Query> own(QueryPtr q) {
-  if (q.use_count() == 1) {
-    // Orders the reads of any thread that held it before letting go before these writes
-    // (as SharedList::edit()).
-    std::atomic_thread_fence(std::memory_order_acquire);
+  if (q.use_count() == 1 && sole_owner_may_edit()) {
     return std::const_pointer_cast<Query>(std::move(q));
   }
   return copy(*q);
