@@ -61,6 +61,47 @@ TEST_F(ExprSql, StdDevVarianceAndDefault) {
   EXPECT_EQ(detail::default_alias(Variance("gpa", {.sample = true})), "gpa__variance");
 }
 
+// SQLite binds decimals as text; compared with an expression (no column affinity) a
+// text is never a number, so every comparison with a Decimal is CAST(? AS NUMERIC)
+// there, as Django's SQLite backend compares numbers. The servers bind a typed decimal.
+// The statement from its WHERE or HAVING on.
+template <class QS>
+std::string where_of(const QS& qs, const char* alias) {
+  const std::string s = qs.using_(alias).sql().sql;
+  const std::size_t at = std::min(s.find(" WHERE "), s.find(" HAVING "));
+  return at == std::string::npos ? s : s.substr(at + 1);
+}
+
+TEST_F(ExprSql, DecimalsAreComparedAsNumbersOnSqlite) {
+  const Decimal big("6000");
+  const auto totals = objects<Customer>().order_by({}).annotate("total", Sum("orders__amount"));
+  // HAVING on an aggregate.
+  EXPECT_EQ(where_of(totals.filter("total__gt", big), "lite"),
+            "HAVING SUM(\"shop_order\".\"amount\") > CAST(? AS NUMERIC)");
+  EXPECT_EQ(where_of(totals.filter("total__gt", big), "pg"),
+            "HAVING SUM(\"shop_order\".\"amount\") > $1::numeric");
+  // in and range.
+  EXPECT_EQ(where_of(totals.filter("total__in", std::vector<Value>{big, Decimal("1")}), "lite"),
+            "HAVING SUM(\"shop_order\".\"amount\") IN (CAST(? AS NUMERIC), CAST(? AS NUMERIC))");
+  EXPECT_EQ(where_of(totals.filter("total__range", std::vector<Value>{Decimal("1"), big}), "lite"),
+            "HAVING SUM(\"shop_order\".\"amount\") BETWEEN CAST(? AS NUMERIC) AND CAST(? AS "
+            "NUMERIC)");
+  // A filter on F() arithmetic, a column and a Case/When condition.
+  const auto doubled = Order::objects().order_by({}).annotate("twice", F("amount") * 2);
+  EXPECT_EQ(where_of(doubled.filter("twice__gte", Decimal("10.5")), "lite"),
+            "WHERE (\"shop_order\".\"amount\" * ?) >= CAST(? AS NUMERIC)");
+  EXPECT_EQ(where_of(Order::objects().order_by({}).filter("amount__lt", Decimal("10.5")), "lite"),
+            "WHERE \"shop_order\".\"amount\" < CAST(? AS NUMERIC)");
+  const std::string with_case =
+      selected(Order::objects().annotate(
+                   "big", Case({When("amount__gte", Decimal("500"), Value(1))}, Value(0))),
+               "lite");
+  EXPECT_NE(with_case.find("CASE WHEN \"shop_order\".\"amount\" >= CAST(? AS NUMERIC) THEN ? "
+                           "ELSE ? END AS \"big\""),
+            std::string::npos)
+      << with_case;
+}
+
 TEST_F(ExprSql, TextAndNumberFunctionsPerDialect) {
   const auto qs = objects<Student>().values({"id"}).annotate(
       {{"s", Substr("name", 2, 3)}, {"r", Round("gpa", 1)}, {"a", Abs(F("marks") - 50)}});

@@ -1,6 +1,7 @@
 // The SQL of relations on each dialect, with no server: joins for ForeignKeys (INNER,
-// LEFT OUTER where the path is nullable or reverse), select_related's columns, EXISTS for
-// conditions across relations to many rows, ManyToManyFields through their tables.
+// LEFT OUTER where the path is nullable or reverse), select_related's columns, joins for
+// conditions across relations to many rows (NOT EXISTS for exclude()), ManyToManyFields through
+// their tables.
 #include <gtest/gtest.h>
 
 #include "orm/compiler.hpp"
@@ -96,50 +97,97 @@ TEST_F(RelationsSql, SelectRelatedNamesAreChecked) {
   }
 }
 
-TEST_F(RelationsSql, ConditionsOnManyRowsAreExistsSoNoRowRepeats) {
-  // Reverse ForeignKey: customers with an order over 100, each once.
+// Django's "Spanning multi-valued relationships" (queries topic guide): a filter()
+// across a relation to many rows joins it, once for all the conditions of one call; a
+// later call joins it again; exclude() is a subquery (NOT EXISTS here).
+TEST_F(RelationsSql, ConditionsOnManyRowsJoinOncePerFilterCall) {
   EXPECT_EQ(from(objects<Customer>().order_by({}).filter("orders__amount__gt", 100), "pg"),
-            "FROM \"customer\" WHERE EXISTS (SELECT 1 FROM \"shop_order\" \"U0\" WHERE "
-            "\"U0\".\"customer_id\" = \"customer\".\"id\" AND \"U0\".\"amount\" > $1::numeric)");
+            "FROM \"customer\" LEFT OUTER JOIN \"shop_order\" ON (\"customer\".\"id\" = "
+            "\"shop_order\".\"customer_id\") WHERE \"shop_order\".\"amount\" > $1::numeric");
   // In one filter() call, conditions on the relation are about the same related row.
   EXPECT_EQ(from(objects<Customer>().order_by({}).filter(
                      {{"orders__amount__gt", 100}, {"orders__status", "paid"}}),
                  "lite"),
-            "FROM \"customer\" WHERE (EXISTS (SELECT 1 FROM \"shop_order\" \"U0\" WHERE "
-            "\"U0\".\"customer_id\" = \"customer\".\"id\" AND \"U0\".\"amount\" > ? AND "
-            "\"U0\".\"status\" = ?))");
-  // In two calls, about any related rows each (as Django).
+            "FROM \"customer\" LEFT OUTER JOIN \"shop_order\" ON (\"customer\".\"id\" = "
+            "\"shop_order\".\"customer_id\") WHERE (\"shop_order\".\"amount\" > CAST(? AS "
+            "NUMERIC) AND \"shop_order\".\"status\" = ?)");
+  // In two calls, about any related rows each: a join each (as Django, aliased T3).
   EXPECT_EQ(from(objects<Customer>()
                      .order_by({})
                      .filter("orders__amount__gt", 100)
                      .filter("orders__status", "paid"),
                  "lite"),
-            "FROM \"customer\" WHERE EXISTS (SELECT 1 FROM \"shop_order\" \"U0\" WHERE "
-            "\"U0\".\"customer_id\" = \"customer\".\"id\" AND \"U0\".\"amount\" > ?) AND EXISTS "
-            "(SELECT 1 FROM \"shop_order\" \"U0\" WHERE \"U0\".\"customer_id\" = "
-            "\"customer\".\"id\" AND \"U0\".\"status\" = ?)");
-  // exclude(): NOT EXISTS; isnull on the relation: whether there are related rows.
+            "FROM \"customer\" LEFT OUTER JOIN \"shop_order\" ON (\"customer\".\"id\" = "
+            "\"shop_order\".\"customer_id\") LEFT OUTER JOIN \"shop_order\" \"T3\" ON "
+            "(\"customer\".\"id\" = \"T3\".\"customer_id\") WHERE \"shop_order\".\"amount\" > "
+            "CAST(? AS NUMERIC) AND \"T3\".\"status\" = ?");
+  // exclude(): NOT EXISTS; isnull on the relation: the LEFT OUTER JOIN found no row.
   EXPECT_EQ(from(objects<Customer>().order_by({}).exclude("orders__status", "paid"), "my"),
             "FROM `customer` WHERE NOT (EXISTS (SELECT 1 FROM `shop_order` `U0` WHERE "
             "`U0`.`customer_id` = `customer`.`id` AND `U0`.`status` = ?))");
   EXPECT_EQ(from(objects<Customer>().order_by({}).filter("orders__isnull", true), "my"),
-            "FROM `customer` WHERE NOT EXISTS (SELECT 1 FROM `shop_order` `U0` WHERE "
-            "`U0`.`customer_id` = `customer`.`id`)");
+            "FROM `customer` LEFT OUTER JOIN `shop_order` ON (`customer`.`id` = "
+            "`shop_order`.`customer_id`) WHERE `shop_order`.`id` IS NULL");
+}
+
+// "Order of annotate() and filter() clauses" (aggregation topic guide): an annotation
+// after a filter reuses the filter's join; one before it does not (the filter joins
+// again); an aggregate's filter= is about the aggregated rows (FILTER (WHERE ...), or
+// CASE WHEN where the backend has no FILTER clause).
+TEST_F(RelationsSql, AnnotationsReuseTheJoinOfTheFiltersBeforeThem) {
+  EXPECT_EQ(on(objects<Customer>()
+                   .order_by({})
+                   .filter("orders__amount__gte", 500)
+                   .annotate("n", Count("orders"))
+                   .values({"name", "n"}),
+               "pg"),
+            "SELECT \"customer\".\"name\", COUNT(\"shop_order\".\"id\") AS \"n\" FROM "
+            "\"customer\" LEFT OUTER JOIN \"shop_order\" ON (\"customer\".\"id\" = "
+            "\"shop_order\".\"customer_id\") WHERE \"shop_order\".\"amount\" >= $1::numeric "
+            "GROUP BY 1");
+  EXPECT_EQ(on(objects<Customer>()
+                   .order_by({})
+                   .annotate("n", Count("orders"))
+                   .filter("orders__amount__gte", 500)
+                   .values({"name", "n"}),
+               "pg"),
+            "SELECT \"customer\".\"name\", COUNT(\"shop_order\".\"id\") AS \"n\" FROM "
+            "\"customer\" LEFT OUTER JOIN \"shop_order\" ON (\"customer\".\"id\" = "
+            "\"shop_order\".\"customer_id\") LEFT OUTER JOIN \"shop_order\" \"T3\" ON "
+            "(\"customer\".\"id\" = \"T3\".\"customer_id\") WHERE \"T3\".\"amount\" >= "
+            "$1::numeric GROUP BY 1");
+  const auto filtered = objects<Customer>().order_by({}).annotate(
+      "n", Count("orders", {.filter = Q("orders__amount__gte", 500)}));
+  EXPECT_EQ(on(filtered.values({"name", "n"}), "pg"),
+            "SELECT \"customer\".\"name\", COUNT(\"shop_order\".\"id\") FILTER (WHERE "
+            "\"shop_order\".\"amount\" >= $1::numeric) AS \"n\" FROM \"customer\" LEFT OUTER "
+            "JOIN \"shop_order\" ON (\"customer\".\"id\" = \"shop_order\".\"customer_id\") "
+            "GROUP BY 1");
+  EXPECT_EQ(on(filtered.values({"name", "n"}), "my"),
+            "SELECT `customer`.`name`, COUNT(CASE WHEN `shop_order`.`amount` >= ? THEN "
+            "`shop_order`.`id` ELSE NULL END) AS `n` FROM `customer` LEFT OUTER JOIN "
+            "`shop_order` ON (`customer`.`id` = `shop_order`.`customer_id`) GROUP BY 1");
 }
 
 TEST_F(RelationsSql, ManyToManyGoesThroughItsTable) {
   EXPECT_EQ(from(objects<Book>().order_by({}).filter("authors__name", "Ann"), "pg"),
-            "FROM \"book\" WHERE EXISTS (SELECT 1 FROM \"book_authors\" \"U0\" INNER JOIN "
-            "\"author\" \"U0J1\" ON (\"U0\".\"author_id\" = \"U0J1\".\"id\") WHERE "
-            "\"U0\".\"book_id\" = \"book\".\"id\" AND \"U0J1\".\"name\" = $1::text)");
+            "FROM \"book\" LEFT OUTER JOIN \"book_authors\" ON (\"book\".\"id\" = "
+            "\"book_authors\".\"book_id\") LEFT OUTER JOIN \"author\" ON "
+            "(\"book_authors\".\"author_id\" = \"author\".\"id\") WHERE \"author\".\"name\" = "
+            "$1::text");
   // The relation itself is the through table's column: no join to the far table.
   EXPECT_EQ(from(objects<Author>().order_by({}).filter("books", 3), "lite"),
-            "FROM \"author\" WHERE EXISTS (SELECT 1 FROM \"book_authors\" \"U0\" WHERE "
-            "\"U0\".\"author_id\" = \"author\".\"id\" AND \"U0\".\"book_id\" = ?)");
-  // Across both: books with an author who wrote a book titled "X".
+            "FROM \"author\" LEFT OUTER JOIN \"book_authors\" ON (\"author\".\"id\" = "
+            "\"book_authors\".\"author_id\") WHERE \"book_authors\".\"book_id\" = ?");
+  // exclude() across one: NOT EXISTS through the table.
+  EXPECT_EQ(from(objects<Book>().order_by({}).exclude("authors__name", "Ann"), "pg"),
+            "FROM \"book\" WHERE NOT (EXISTS (SELECT 1 FROM \"book_authors\" \"U0\" INNER "
+            "JOIN \"author\" \"U0J1\" ON (\"U0\".\"author_id\" = \"U0J1\".\"id\") WHERE "
+            "\"U0\".\"book_id\" = \"book\".\"id\" AND \"U0J1\".\"name\" = $1::text))");
+  // Across both: books with an author who wrote a book titled "X", four joins.
   const std::string two =
       from(objects<Book>().order_by({}).filter("authors__books__title", "X"), "lite");
-  EXPECT_NE(two.find("EXISTS (SELECT 1 FROM \"book_authors\" \"U1\""), std::string::npos);
+  EXPECT_NE(two.find("LEFT OUTER JOIN \"book\" \"T5\""), std::string::npos) << two;
 }
 
 TEST_F(RelationsSql, ValuesOrderingAndCountsAcrossManyRowsJoin) {
@@ -172,12 +220,13 @@ TEST_F(RelationsSql, UpdatesAndDeletesAcrossRelationsNameTheirRowsByKey) {
             "DELETE FROM `shop_order` WHERE `id` IN (SELECT * FROM (SELECT `shop_order`.`id` FROM "
             "`shop_order` LEFT OUTER JOIN `customer` ON (`shop_order`.`customer_id` = "
             "`customer`.`id`) WHERE `customer`.`name` = ?) subquery)");
-  // Conditions across many rows need no join: EXISTS in the statement itself.
+  // Conditions across many rows join too: their rows by key.
   EXPECT_EQ(compile_delete(objects<Customer>().filter("orders__status", "x").using_("lite").query(),
                            database("lite").dialect())
                 .sql,
-            "DELETE FROM \"customer\" WHERE EXISTS (SELECT 1 FROM \"shop_order\" \"U0\" WHERE "
-            "\"U0\".\"customer_id\" = \"customer\".\"id\" AND \"U0\".\"status\" = ?)");
+            "DELETE FROM \"customer\" WHERE \"id\" IN (SELECT \"customer\".\"id\" FROM "
+            "\"customer\" LEFT OUTER JOIN \"shop_order\" ON (\"customer\".\"id\" = "
+            "\"shop_order\".\"customer_id\") WHERE \"shop_order\".\"status\" = ?)");
 }
 
 }  // namespace

@@ -314,7 +314,12 @@ std::optional<FieldKind> Compiler::reference(const Resolved& r, std::size_t n) {
       const auto it = annotation_kinds_.find(std::string(r.name));
       return it != annotation_kinds_.end() ? it->second : std::nullopt;
     }
-    return expr(r.annotation->node());
+    // The annotation reads what it read where it was made, wherever it is used.
+    const int was = event_;
+    event_ = annotation_event(r.name);
+    const auto k = expr(r.annotation->node());
+    event_ = was;
+    return k;
   }
   std::optional<FieldKind> inner;
   render(w_, d_.text(transform_key(r.transform_list[n - 1])), [&](std::string_view slot) {
@@ -325,8 +330,11 @@ std::optional<FieldKind> Compiler::reference(const Resolved& r, std::size_t n) {
 }
 
 std::optional<FieldKind> Compiler::kind_of(const Resolved& r) {
-  const std::optional<FieldKind> base =
-      r.field ? std::optional(r.field->data_kind()) : kind_of(r.annotation->node());
+  if (r.field) return transformed_kind(r.field->data_kind(), r.transforms());
+  const int was = event_;
+  event_ = annotation_event(r.name);  // its joins are the annotation's
+  const std::optional<FieldKind> base = kind_of(r.annotation->node());
+  event_ = was;
   return transformed_kind(base, r.transforms());
 }
 
@@ -380,7 +388,10 @@ std::optional<FieldKind> Compiler::expr(const ExprNode& e) {
       w_.add("CASE");
       for (const auto& [cond, then] : e.whens) {
         w_.add(" WHEN ");
+        const bool was = in_expression_;
+        in_expression_ = true;
         condition(*cond);
+        in_expression_ = was;
         w_.add(" THEN ");
         branch(*then);
       }
@@ -516,6 +527,16 @@ Compiler& Compiler::enclosing() {
 }
 
 std::optional<FieldKind> Compiler::aggregate(const ExprNode& e) {
+  // filter= is about the rows aggregated, through the aggregate's own joins: Django's
+  // "Filtering on annotations" (COUNT(...) FILTER (WHERE orders.amount >= 500)).
+  const bool was = in_expression_;
+  in_expression_ = true;
+  const auto k = aggregate_call(e);
+  in_expression_ = was;
+  return k;
+}
+
+std::optional<FieldKind> Compiler::aggregate_call(const ExprNode& e) {
   w_.add(e.func);
   w_.add('(');
   if (e.distinct) w_.add("DISTINCT ");
@@ -629,9 +650,26 @@ void Compiler::literal(const Value& v) {
     w_.value(v);
     return;
   }
+  decimal_value(v, {});
+}
+
+// A decimal compared with something: SQLite binds decimals as text, which an
+// aggregate, an annotation or any other expression (no column affinity) compares as
+// text, so never equal to or greater than a number; through the dialect's decimal_value
+// (CAST(? AS NUMERIC)) the numbers are compared, as Django's SQLite backend does. DDL
+// writes literals, compared with columns only.
+void Compiler::compared_value(const Value& v, ParamOrigin origin) {
+  if (v.type() != ValueType::Decimal || w_.inline_literals()) {
+    w_.value(v, origin);
+    return;
+  }
+  decimal_value(v, origin);
+}
+
+void Compiler::decimal_value(const Value& v, ParamOrigin origin) {
   render(w_, d_.text("decimal_value"), [&](std::string_view slot) {
     if (slot != "value") unknown_slot(slot);
-    w_.value(v);
+    w_.value(v, origin);
   });
 }
 
@@ -756,7 +794,7 @@ void Compiler::condition(const QNode& n) {
   } else if (n.kind == QNode::Kind::Leaf) {
     Resolved r = resolve_lookup(q_, n.lookup);
     const std::size_t at = first_multi(r);
-    if (at == kNone) {
+    if (at == kNone || !subquery_for_many()) {
       lookup(n, r, negated_);
     } else {
       exists({{&n, std::move(r)}}, at);
@@ -764,11 +802,12 @@ void Compiler::condition(const QNode& n) {
   } else if (n.children.empty()) {
     w_.add(n.kind == QNode::Kind::And ? "1 = 1" : "1 = 0");
   } else {
-    // In an AND, the conditions on the same relation to many rows are about the same
-    // related row, as in one Django filter() call: one EXISTS holds them all.
+    // In a negated AND, the conditions on the same relation to many rows are about the
+    // same related row: one NOT EXISTS holds them all. (Django's exclude() does not
+    // promise that; see docs/backends.md.)
     std::vector<std::vector<std::pair<const QNode*, Resolved>>> groups(n.children.size());
     std::vector<std::size_t> group_of(n.children.size(), kNone);
-    if (n.kind == QNode::Kind::And) {
+    if (n.kind == QNode::Kind::And && subquery_for_many()) {
       for (std::size_t i = 0; i < n.children.size(); ++i) {
         const QNode& c = *n.children[i];
         if (c.kind != QNode::Kind::Leaf || c.negated || c.condition) continue;
@@ -806,7 +845,7 @@ void Compiler::condition(const QNode& n) {
 void Compiler::write_rhs(const ExprNode& rhs, std::optional<FieldKind> lhs_kind,
                          std::string_view what) {
   if (rhs.kind == ExprNode::Kind::Literal) {
-    w_.value(prepared(rhs.value, lhs_kind, what, d_), {&rhs, lhs_kind});
+    compared_value(prepared(rhs.value, lhs_kind, what, d_), {&rhs, lhs_kind});
   } else {
     same_family(lhs_kind, root().expr(rhs), what);
   }
@@ -888,7 +927,7 @@ void Compiler::lookup(const QNode& leaf, const Resolved& r, bool negated) {
       if (rhs.kind == ExprNode::Kind::List) {
         for (std::size_t i = 0; i < rhs.values.size(); ++i) {
           if (i) w_.add(", ");
-          w_.value(prepared(rhs.values[i], kind, leaf.lookup, d_));
+          compared_value(prepared(rhs.values[i], kind, leaf.lookup, d_));
         }
       } else if (rhs.kind == ExprNode::Kind::Subquery) {
         Compiled ignored;
@@ -904,9 +943,9 @@ void Compiler::lookup(const QNode& leaf, const Resolved& r, bool negated) {
     }
     kind = reference(r);
     w_.add(" BETWEEN ");
-    w_.value(prepared(rhs.values[0], kind, leaf.lookup, d_));
+    compared_value(prepared(rhs.values[0], kind, leaf.lookup, d_));
     w_.add(" AND ");
-    w_.value(prepared(rhs.values[1], kind, leaf.lookup, d_));
+    compared_value(prepared(rhs.values[1], kind, leaf.lookup, d_));
   } else {
     const std::string_view tmpl = d_.text(lookup_key(l));
     const bool pattern =
@@ -946,6 +985,78 @@ void Compiler::lookup(const QNode& leaf, const Resolved& r, bool negated) {
   }
 }
 
+// ---- joins in the order Django makes them ---------------------------------------
+
+int Compiler::annotation_event(std::string_view name) const {
+  for (std::size_t i = 0; i < q_.annotations.size(); ++i) {
+    if (q_.annotations[i].first != name) continue;
+    return i < q_.annotation_filters.size() ? 2 * static_cast<int>(q_.annotation_filters[i])
+                                            : kAfterAll;
+  }
+  return kAfterAll;
+}
+
+void Compiler::plan_joins() {
+  if (planned_) return;
+  planned_ = true;
+  std::size_t a = 0;
+  const auto annotations_made_before = [&](std::size_t filters) {
+    for (; a < q_.annotations.size(); ++a) {
+      if (a < q_.annotation_filters.size() && q_.annotation_filters[a] > filters) return;
+      event_ = annotation_event(q_.annotations[a].first);
+      plan(q_.annotations[a].second.node());
+    }
+  };
+  for (std::size_t i = 0; i < q_.where.size(); ++i) {
+    annotations_made_before(i);
+    event_ = filter_event(i);
+    plan(*q_.where[i], false);
+  }
+  annotations_made_before(q_.where.size());
+  event_ = kAfterAll;
+}
+
+// The joins a condition makes: none for a negated one across many rows (an EXISTS of
+// its own) or one on an annotation (the annotation's own).
+void Compiler::plan(const QNode& n, bool negated) {
+  negated = negated != n.negated;
+  if (n.kind != QNode::Kind::Leaf) {
+    for (const auto& c : n.children) plan(*c, negated);
+    return;
+  }
+  if (negated && !in_expression_) return;
+  if (!n.lookup.empty()) {
+    const Resolved r = resolve_lookup(q_, n.lookup);
+    if (r.field && r.hop_count > 0) join(r.hops());
+  }
+  if (n.rhs) plan(*n.rhs);
+}
+
+void Compiler::plan(const ExprNode& e) {
+  switch (e.kind) {
+    case ExprNode::Kind::Field: {
+      const Resolved r = resolve_ref(q_, e.path);
+      if (r.field && r.hop_count > 0) join(r.hops());
+      return;
+    }
+    case ExprNode::Kind::Subquery:
+    case ExprNode::Kind::Exists:
+    case ExprNode::Kind::OuterRef:
+      return;  // queries of their own
+    default:
+      break;
+  }
+  for (const auto& arg : e.args) plan(*arg);
+  const bool was = in_expression_;
+  in_expression_ = true;
+  for (const auto& [cond, then] : e.whens) {
+    plan(*cond, false);
+    plan(*then);
+  }
+  if (e.filter) plan(*e.filter, false);
+  in_expression_ = was;
+}
+
 // ---- SELECT -----------------------------------------------------------------------
 
 namespace {
@@ -981,13 +1092,32 @@ bool refers_to_aggregate(const Query& q, const QNode& n) {
   return refers_to(q, n, [](const ExprNode& e) { return contains_aggregate(e); });
 }
 
+// Whether an expression aggregates, directly or through an annotation it reads
+// (Case(When("total__gt", ...)) over total = Sum(...)): never part of GROUP BY.
+bool reads_aggregate(const Query& q, const ExprNode& e) {
+  if (contains_aggregate(e)) return true;
+  if (e.query || e.kind == ExprNode::Kind::Window) return false;
+  if (e.kind == ExprNode::Kind::Field) {
+    const Resolved r = resolve_ref(q, e.path);
+    return r.annotation && reads_aggregate(q, r.annotation->node());
+  }
+  for (const auto& a : e.args) {
+    if (a && reads_aggregate(q, *a)) return true;
+  }
+  for (const auto& [cond, then] : e.whens) {
+    if (refers_to_aggregate(q, *cond) || reads_aggregate(q, *then)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void Compiler::where_clause(bool having) {
   bool first = true;
   const bool grouped = q_.has_aggregate_annotation();
   const bool windowed = !having && q_.has_window_annotation();
-  for (const auto& w : q_.where) {
+  for (std::size_t i = 0; i < q_.where.size(); ++i) {
+    const QPtr& w = q_.where[i];
     const bool on_window =
         !having &&
         (windowed ? refers_to(q_, *w, [](const ExprNode& e) { return contains_window(e); })
@@ -1001,7 +1131,9 @@ void Compiler::where_clause(bool having) {
     if (w->kind != QNode::Kind::Leaf && w->children.empty() && !w->negated) continue;
     w_.add(first ? (having ? " HAVING " : " WHERE ") : " AND ");
     first = false;
+    event_ = filter_event(i);
     condition(*w);
+    event_ = kAfterAll;
   }
   if (!having && q_.prefetch_join) {
     const PrefetchJoin& p = *q_.prefetch_join;
@@ -1046,6 +1178,7 @@ void Compiler::select(Compiled& out, bool with_order) {
   }
   const ModelMeta& m = *q_.model;
   if (!q_.ctes.empty()) with_clause(q_.ctes);
+  plan_joins();
   w_.add("SELECT ");
   if (q_.distinct) w_.add("DISTINCT ");
   // Each selected item, and whether GROUP BY must list it (it is not an aggregate);
@@ -1062,12 +1195,14 @@ void Compiler::select(Compiled& out, bool with_order) {
   };
   auto add_annotation = [&](const std::string& name, const Expr& e) {
     comma();
+    event_ = annotation_event(name);
     const auto k = expr(e.node());
+    event_ = kAfterAll;
     w_.add(" AS ");
     w_.quoted(name);
     out.extras.push_back({name, k, decimal_places_of(q_, e.node())});
     annotation_kinds_[name] = k;
-    mark(!contains_aggregate(e.node()) && !contains_window(e.node()));
+    mark(!reads_aggregate(q_, e.node()) && !contains_window(e.node()));
   };
   if (!q_.values_mode) {
     const bool every_field = q_.only_fields.empty() && q_.defer_fields.empty();
@@ -1226,6 +1361,7 @@ void Compiler::from_clause() {
 }
 
 bool Compiler::from_where() {
+  plan_joins();
   from_clause();
   where_clause(false);
   const bool joined = !joins_.empty();
@@ -1238,11 +1374,20 @@ const std::string& Compiler::join(std::span<const Hop> hops, bool inner) {
   bool left = false;
   for (const Hop& h : hops) {
     left = !inner && (left || h.via->null() || h.reverse);
-    const auto it = std::find_if(joins_.begin(), joins_.end(), [&](const Join& j) {
-      return j.via == h.via && j.reverse == h.reverse && j.parent == *parent;
-    });
-    if (it != joins_.end()) {
-      parent = &it->alias;
+    // A relation to one row is joined once; one to many rows as event_ says.
+    const bool multi = is_multi(h);
+    const bool in_filter = event_ != kAfterAll && event_ % 2 == 1;
+    const Join* found = nullptr;
+    for (const Join& j : joins_) {
+      if (j.via != h.via || j.reverse != h.reverse || j.parent != *parent) continue;
+      if (!multi || (in_filter && j.event == event_)) {
+        found = &j;
+        break;
+      }
+      if (!in_filter && j.event <= event_ && (!found || j.event >= found->event)) found = &j;
+    }
+    if (found) {
+      parent = &found->alias;
       continue;
     }
     // The table's own name where it is free, else T2, T3 ... as Django names them; inside
@@ -1254,7 +1399,7 @@ const std::string& Compiler::join(std::span<const Hop> hops, bool inner) {
              std::any_of(joins_.begin(), joins_.end(), [&](const Join& j) { return j.alias == a; });
     };
     for (std::size_t n = joins_.size() + 2; taken(alias); ++n) alias = "T" + std::to_string(n);
-    joins_.push_back(Join{h.via, h.reverse, *parent, std::move(alias), h.to, left});
+    joins_.push_back(Join{h.via, h.reverse, *parent, std::move(alias), h.to, left, event_});
     parent = &joins_.back().alias;
   }
   return *parent;
@@ -1499,7 +1644,11 @@ Compiled compile_aggregate(const Query& q, const Dialect& d,
   Compiled c;
   const bool wrap = !simple(q);
   Compiler outer(q, w, wrap ? "subquery" : q.model->table());
-  if (wrap) outer.use_annotation_columns();
+  if (wrap) {
+    outer.use_annotation_columns();
+  } else {
+    outer.plan_joins();  // the aggregates reuse the filters' joins
+  }
   w.add("SELECT ");
   for (std::size_t i = 0; i < aggregates.size(); ++i) {
     if (i) w.add(", ");

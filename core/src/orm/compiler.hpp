@@ -73,6 +73,7 @@ class SqlWriter {
     params.reserve(4);
   }
   const Dialect& dialect() const { return d_; }
+  bool inline_literals() const { return inline_; }
   void add(std::string_view s) { sql += s; }
   void add(char c) { sql += c; }
   void quoted(std::string_view identifier) { d_.append_quoted(sql, identifier); }
@@ -122,6 +123,10 @@ class Compiler {
   bool from_where();
   // Inside aggregate() over a subquery: annotations are columns of "subquery".
   void use_annotation_columns() { annotations_as_columns_ = true; }
+  // Registers the joins of the query's filter() calls and annotations in the order they
+  // were made, so that each reference reuses the join Django's would (select() and
+  // from_where() do it first; an aggregate() written before its FROM calls it itself).
+  void plan_joins();
 
   // What a path reads: SQL for the column (with transforms applied) and its kind.
   std::optional<FieldKind> reference(const Resolved& r);
@@ -141,6 +146,7 @@ class Compiler {
   std::optional<FieldKind> reference(const Resolved& r, std::size_t transforms);
   void column(const Field& f);
   std::optional<FieldKind> aggregate(const ExprNode& e);
+  std::optional<FieldKind> aggregate_call(const ExprNode& e);
   std::optional<FieldKind> function(const ExprNode& e);
   std::optional<FieldKind> date_part(const ExprNode& e);
   std::optional<FieldKind> window(const ExprNode& e);
@@ -149,6 +155,10 @@ class Compiler {
   void int_arg(int64_t n);
   // A value inside an expression (not compared with or stored in a column).
   void literal(const Value& v);
+  // A value compared with a column or an expression (lookups, expressions).
+  void compared_value(const Value& v, ParamOrigin origin = {});
+  // A decimal parameter through the dialect's decimal_value template.
+  void decimal_value(const Value& v, ParamOrigin origin);
   // A queryset inside this query (Subquery, Exists, `in`): its tables aliased U<depth>,
   // its OuterRef()s read from this query.
   Compiler subquery(const Query& sub);
@@ -188,7 +198,23 @@ class Compiler {
     std::string alias;   // this table's alias
     const ModelMeta* model;
     bool left;  // LEFT OUTER: the row may have no related row
+    int event;  // what made it (see event_)
   };
+
+  // Django's rules for relations to many rows ("Spanning multi-valued relationships" in
+  // its queries topic guide): the conditions of one filter() call share one join of such
+  // a relation, a later filter() call joins it again, and an annotation (or anything
+  // read after the filters: values(), order_by(), aggregate()) reuses the latest join
+  // made before it. Each filter() call and each annotation is an event, numbered in the
+  // order they were made: filter() call i is 2i+1, an annotation made after n calls 2n.
+  static constexpr int kAfterAll = 1 << 30;
+  static int filter_event(std::size_t i) { return 2 * static_cast<int>(i) + 1; }
+  int annotation_event(std::string_view name) const;
+  void plan(const QNode& n, bool negated);
+  void plan(const ExprNode& e);
+  // Whether a condition across a relation to many rows is an EXISTS subquery: only where
+  // Django uses one, in a negated filter condition (exclude(), ~Q); elsewhere it joins.
+  bool subquery_for_many() const { return negated_ && !in_expression_; }
 
   const Query& q_;
   SqlWriter& w_;
@@ -203,6 +229,9 @@ class Compiler {
   Compiler* enclosing_ = nullptr;             // in a subquery: the query it is used in
   int depth_ = 0;                             // how many subqueries deep
   bool in_window_ = false;                    // compiling a Window's function
+  int event_ = kAfterAll;                     // the event whose references are compiled
+  bool in_expression_ = false;                // a condition of Case/When or filter=
+  bool planned_ = false;                      // plan_joins() done
   // Inside WITH: the CTEs of the query that defines this one (a recursive CTE reads
   // itself), and its UNION's parts are written without parentheses.
   const std::vector<std::shared_ptr<const CteNode>>* cte_scope_ = nullptr;

@@ -114,6 +114,10 @@ class Query {
   std::optional<int64_t> low, high;  // the slice [low, high)
   bool distinct = false;
   SharedList<std::pair<std::string, Expr>> annotations;
+  // Per annotation, how many entries `where` had when it was added: the filter() calls
+  // before it, whose joins across relations to many rows it reuses (Django's "Order of
+  // annotate() and filter() clauses").
+  SharedList<std::size_t> annotation_filters;
   bool values_mode = false;
   SharedList<std::string> values_fields;  // values(): fields and annotations, in order
   SharedList<std::string> group_by;       // the values() fields an aggregate groups by

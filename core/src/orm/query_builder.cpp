@@ -124,6 +124,7 @@ QueryPtr with_annotation(const Query& q, const std::string& name, const Expr& e)
   validate(q, e);
   auto c = copy(q);
   c->annotations.emplace_back(name, e);
+  c->annotation_filters.push_back(c->where.size());
   if (c->values_mode) {
     // values("course").annotate(n=Count("id")) groups by the values named before it.
     if (contains_aggregate(e.node()) && c->group_by.empty()) c->group_by = c->values_fields;
