@@ -64,6 +64,7 @@ class ShopData : public OrmTest {
 
 using MultiValued = ShopData;
 using DecimalComparisons = ShopData;
+using EmptyIn = ShopData;
 
 const auto big = [](const auto& r) { return r.amount >= 500; };
 
@@ -298,6 +299,43 @@ TEST_F(DecimalComparisons, ComparedWithAggregatesAndExpressionsAsNumbers) {
     }
     EXPECT_EQ(seen, running_over);
   }
+}
+
+// filter(id__in=[]) matches nothing, so, as in Django (its EmptyResultSet), nothing is
+// sent: every read and write of it answers at once, through AND, OR and NOT.
+TEST_F(EmptyIn, AnEmptyInListSendsNoQuery) {
+  const auto none = [] { return objects<Customer>().filter("id__in", std::vector<Value>{}); };
+  QueryCapture q;
+  EXPECT_EQ(none().size(), 0u);
+  EXPECT_EQ(none().count(), 0);
+  EXPECT_FALSE(none().exists());
+  EXPECT_FALSE(none().first().has_value());
+  EXPECT_THROW(none().get(), DoesNotExist);
+  EXPECT_EQ(none().values({"name"}).size(), 0u);
+  EXPECT_EQ(none().filter("name", "Ann").count(), 0);
+  EXPECT_EQ(objects<Customer>()
+                .filter(Q("name", "Ann") & Q("orders__id__in", std::vector<Value>{}))
+                .count(),
+            0);
+  EXPECT_EQ(none().update({{"name", "x"}}), 0);
+  EXPECT_EQ(none().remove(), 0);
+  const Record r = none().aggregate({{"n", Count("id")},
+                                     {"total", Sum("orders__amount")},
+                                     {"zero", Sum("orders__amount", {.default_value = 0})}});
+  EXPECT_EQ(r.get<int64_t>("n"), 0);
+  EXPECT_TRUE(r["total"].is_null());
+  EXPECT_EQ(r["zero"].as<int64_t>(), 0);
+  EXPECT_EQ(q.count(), 0u);
+  // What is not nothing still runs: an OR with another condition, a negation.
+  std::set<std::string> names;
+  for (const Customer& c :
+       objects<Customer>().filter(Q("id__in", std::vector<Value>{}) | Q("name", "Ann")))
+    names.insert(c.name);
+  EXPECT_EQ(names, std::set<std::string>{"Ann"});
+  EXPECT_EQ(objects<Customer>().exclude("id__in", std::vector<Value>{}).count(),
+            static_cast<int64_t>(customers_.size()));
+  EXPECT_EQ(objects<Customer>().count(), static_cast<int64_t>(customers_.size()));
+  EXPECT_EQ(q.count(), 3u);
 }
 
 }  // namespace

@@ -52,6 +52,19 @@ class Collector {
                               [&](const Value& k) { return !seen.insert(k.repr()).second; }),
                keys.end());
     if (keys.empty()) return;
+    // A CASCADE of the model to itself (a tree's parent): the whole subtree now, so that
+    // its rows are deleted children first below.
+    const std::vector<const Field*> self = self_cascades(m);
+    for (std::vector<Value> frontier = keys; !frontier.empty();) {
+      std::vector<Value> next;
+      for (const Field* f : self) {
+        for (Value& k : keys_pointing(*f, frontier)) {
+          if (seen.insert(k.repr()).second) next.push_back(std::move(k));
+        }
+      }
+      keys.insert(keys.end(), next.begin(), next.end());
+      frontier = std::move(next);
+    }
     // The model's own ManyToManyFields' links go with it.
     for (const auto& f : m.many_to_many()) {
       if (!f->spec().relation()->through)
@@ -65,6 +78,7 @@ class Collector {
       }
       const OnDelete rule = f->spec().relation()->on_delete;
       if (rule == OnDelete::DoNothing) continue;
+      if (std::find(self.begin(), self.end(), f) != self.end()) continue;  // collected above
       if (rule == OnDelete::SetNull || rule == OnDelete::SetDefault) {
         Value to;
         if (rule == OnDelete::SetDefault) {
@@ -87,7 +101,13 @@ class Collector {
         restricted_.push_back({f, std::move(pointing)});
       }
     }
-    deletes_.push_back({&m, &m.pk(), std::move(keys)});
+    if (self.empty()) {
+      deletes_.push_back({&m, &m.pk(), std::move(keys)});
+      return;
+    }
+    for (std::vector<Value>& level : children_first(m, self, keys)) {
+      deletes_.push_back({&m, &m.pk(), std::move(level)});
+    }
   }
 
   // Raises ProtectedError or RestrictedError, before anything changed.
@@ -125,6 +145,73 @@ class Collector {
  private:
   std::shared_ptr<const Query> on(const ModelMeta& m, const Q& cond) const {
     return with_filter(with_alias(*make_query(m), alias_), cond, false);
+  }
+
+  // The model's ForeignKeys to itself that CASCADE.
+  static std::vector<const Field*> self_cascades(const ModelMeta& m) {
+    std::vector<const Field*> out;
+    for (const Field* f : m.relation_fields()) {
+      if (f->kind() != FieldKind::ManyToMany && &f->target() == &m &&
+          f->spec().relation()->on_delete == OnDelete::Cascade) {
+        out.push_back(f);
+      }
+    }
+    return out;
+  }
+
+  // Rows of a model pointing at each other, in groups to delete in order: the rows no
+  // other row of theirs points at, then the rows only those pointed at, and so on.
+  // InnoDB checks a foreign key row by row within one DELETE, so a parent deleted in the
+  // statement that deletes its child fails there; this order holds on every backend.
+  std::vector<std::vector<Value>> children_first(const ModelMeta& m,
+                                                 const std::vector<const Field*>& self,
+                                                 const std::vector<Value>& keys) const {
+    std::map<std::string, std::size_t> index;  // key -> position in keys
+    for (std::size_t i = 0; i < keys.size(); ++i) index.emplace(keys[i].repr(), i);
+    std::vector<std::vector<std::size_t>> parents(keys.size());  // in the set
+    std::vector<std::size_t> children(keys.size(), 0);           // not yet deleted
+    std::vector<std::string> names{m.pk().name()};
+    for (const Field* f : self) names.push_back(f->name());
+    for_chunks(keys, [&](std::vector<Value> part) {
+      Cursor c(*with_values(*on(m, Q(m.pk().name() + "__in", Expr(part))), names));
+      while (c.next()) {
+        const auto row = index.find(read_as<Value>(c.row()[0]).repr());
+        if (row == index.end()) continue;
+        for (std::size_t i = 1; i < names.size(); ++i) {
+          const Value parent = read_as<Value>(c.row()[i]);
+          if (parent.is_null()) continue;
+          const auto p = index.find(parent.repr());
+          if (p == index.end() || p->second == row->second) continue;
+          parents[row->second].push_back(p->second);
+          ++children[p->second];
+        }
+      }
+    });
+    std::vector<std::vector<Value>> levels;
+    std::vector<bool> done(keys.size(), false);
+    std::vector<std::size_t> ready;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (children[i] == 0) ready.push_back(i);
+    }
+    while (!ready.empty()) {
+      std::vector<Value>& level = levels.emplace_back();
+      std::vector<std::size_t> next;
+      for (std::size_t i : ready) {
+        done[i] = true;
+        level.push_back(keys[i]);
+        for (std::size_t p : parents[i]) {
+          if (--children[p] == 0) next.push_back(p);
+        }
+      }
+      ready = std::move(next);
+    }
+    // Rows in a cycle (a row pointing at another that points back) go last, together.
+    std::vector<Value> rest;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (!done[i]) rest.push_back(keys[i]);
+    }
+    if (!rest.empty()) levels.push_back(std::move(rest));
+    return levels;
   }
 
   std::vector<Value> keys_pointing(const Field& f, const std::vector<Value>& keys) const {
@@ -177,6 +264,7 @@ bool has_dependents(const ModelMeta& m) {
 }  // namespace
 
 int64_t remove(const Query& q) {
+  if (q.matches_nothing() && !q.sliced()) return 0;  // no rows, no query
   if (!has_dependents(*q.model)) return plain_delete(q);
   return atomic(q.alias, [&] {
     std::vector<Value> keys;

@@ -201,6 +201,7 @@ struct Cursor::State {
 
 Cursor::Cursor(const Query& q, bool stream) {
   if (q.for_update) check_row_locks(q);
+  if (q.matches_nothing()) return;  // no rows, no query
   s_ = std::make_unique<State>(q, compile_select_cached(q, dialect_for(q)), stream);
 }
 
@@ -211,7 +212,7 @@ void Cursor::close() {
 }
 
 bool Cursor::next() {
-  return s_->rs.next();
+  return s_ && s_->rs.next();
 }
 
 Row Cursor::row() const {
@@ -298,6 +299,7 @@ Record Cursor::record() const {
 
 int64_t count(const Query& q) {
   if (q.for_update) check_row_locks(q);
+  if (q.matches_nothing()) return 0;
   const Compiled c = compile_count(q, dialect_for(q));
   Lease lease(q.alias);
   ResultSet rs = lease.read(c.sql, c.params);
@@ -307,6 +309,7 @@ int64_t count(const Query& q) {
 
 bool exists(const Query& q) {
   if (q.for_update) check_row_locks(q);
+  if (q.matches_nothing()) return false;
   const Compiled c = compile_exists(q, dialect_for(q));
   Lease lease(q.alias);
   ResultSet rs = lease.read(c.sql, c.params);
@@ -331,7 +334,7 @@ Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>
     validate(q, e);
   }
   if (q.for_update) check_row_locks(q);
-  if (q.empty) {  // as Django: COUNT is 0, the others their default or NULL, and no query
+  if (q.matches_nothing()) {  // as Django: COUNT is 0, the others their default or NULL
     std::vector<Value> values;
     auto names = std::make_shared<std::vector<std::string>>();
     for (const auto& [name, e] : named) {
@@ -364,6 +367,7 @@ int64_t update(const Query& q, const std::vector<std::pair<std::string, Expr>>& 
     q.model->field(name);
     validate(q, e);
   }
+  if (q.matches_nothing() && !q.sliced()) return 0;  // a slice is refused below, as ever
   const Compiled c = compile_update(q, dialect_for(q), assignments);
   Lease lease(q.alias);
   return lease->execute(c.sql, c.params);

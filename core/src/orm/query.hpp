@@ -139,6 +139,10 @@ class Query {
   SharedList<CteJoin> cte_joins;
 
   bool sliced() const { return low.has_value() || high.has_value(); }
+  // No row can match (none(), filter(id__in=[])): as in Django, nothing is sent; its
+  // rows are none, count() 0, update() and delete() 0, aggregate() the defaults. A
+  // combined query still runs (the other parts may have rows).
+  bool matches_nothing() const { return empty && combinator == Combinator::None; }
   const Expr* annotation(std::string_view name) const;
   bool has_aggregate_annotation() const;
   bool has_window_annotation() const;

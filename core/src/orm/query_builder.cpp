@@ -58,14 +58,55 @@ QueryPtr make_query(const ModelMeta& m) {
   return std::make_shared<Query>(m);
 }
 
+namespace {
+
+// What a condition matches, where that is known without a query: Django's
+// EmptyResultSet (an `in` an empty list) and its FullResultSet, through AND, OR, NOT.
+enum class Known { Nothing, Everything, Unknown };
+
+Known known(const Query& q, const QNode& n) {
+  Known k = Known::Unknown;
+  if (n.kind == QNode::Kind::Leaf) {
+    if (!n.lookup.empty() && n.rhs && n.rhs->kind == ExprNode::Kind::List &&
+        n.rhs->values.empty() && resolve_lookup(q, n.lookup).lookup == "in") {
+      k = Known::Nothing;
+    }
+  } else {
+    const bool all = n.kind == QNode::Kind::And;  // AND: nothing if one is; OR: if all are
+    const Known absorbing = all ? Known::Nothing : Known::Everything;
+    const Known neutral = all ? Known::Everything : Known::Nothing;
+    k = neutral;  // an empty AND is "1 = 1", an empty OR "1 = 0"
+    for (const auto& c : n.children) {
+      const Known ck = known(q, *c);
+      if (ck == absorbing) {
+        k = absorbing;
+        break;
+      }
+      if (ck == Known::Unknown) k = Known::Unknown;
+    }
+  }
+  if (n.negated && k != Known::Unknown) {
+    k = k == Known::Nothing ? Known::Everything : Known::Nothing;
+  }
+  return k;
+}
+
+}  // namespace
+
 QueryPtr with_filter(QueryPtr from, const Q& cond, bool negate) {
   const Query& q = *from;
   no_slice(q, "filter");
   not_combined(q, negate ? "exclude" : "filter");
   validate(q, cond);
   if (cond.empty()) return from;
+  const QPtr node = negate ? (~cond).ptr() : cond.ptr();
+  const bool nothing = known(q, *node) == Known::Nothing;
   auto c = own(std::move(from));
-  c->where.push_back(negate ? (~cond).ptr() : cond.ptr());
+  if (nothing) {
+    c->empty = true;  // written "1 = 0" where SQL is still asked for (a subquery, sql())
+  } else {
+    c->where.push_back(node);
+  }
   return c;
 }
 
