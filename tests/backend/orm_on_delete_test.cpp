@@ -167,6 +167,51 @@ TEST_F(OnDeleteTest, ATreeIsDeletedChildrenBeforeParents) {
   EXPECT_EQ(objects<Category>().count(), total - under({"root"}));
 }
 
+// Django's delete() returns the total and the count per model; a cascade to rows that
+// nothing else points at deletes them by the key they hold, with no SELECT of theirs
+// (Django's "fast delete": DELETE ... WHERE owner_id IN (...)).
+TEST_F(OnDeleteTest, DeleteCountsPerModelAndCascadesWithoutReadingTheLeaves) {
+  using seed::Customer;
+  using seed::Order;
+  std::map<std::string, int> orders_of = {{"c1", 3}, {"c2", 2}, {"c3", 0}, {"keep", 1}};
+  for (const auto& [name, n] : orders_of) {
+    const Customer c = objects<Customer>().create(Customer{.name = name, .email = name});
+    for (int i = 0; i < n; ++i) {
+      Order o;
+      o.customer = c;
+      o.amount = Decimal("1");
+      Order::objects().create(o);
+    }
+  }
+  int64_t customers = 0, orders = 0;
+  for (const auto& [name, n] : orders_of) {
+    if (name == "keep") continue;
+    ++customers;
+    orders += n;
+  }
+  QueryCapture q;
+  const DeleteResult r = objects<Customer>().exclude("name", "keep").remove();
+  EXPECT_EQ(r.total, customers + orders);
+  EXPECT_EQ(r.per_model,
+            (std::map<std::string, int64_t>{{"Customer", customers}, {"Order", orders}}));
+  int selects_of_orders = 0, deletes_of_orders = 0;
+  for (const QueryRecord& rec : q.queries()) {
+    const bool orders_table = rec.sql.find("shop_order") != std::string::npos;
+    selects_of_orders += orders_table && rec.sql.starts_with("SELECT");
+    deletes_of_orders += orders_table && rec.sql.starts_with("DELETE");
+  }
+  EXPECT_EQ(selects_of_orders, 0);
+  EXPECT_EQ(deletes_of_orders, 1);
+  EXPECT_EQ(Order::objects().count(), orders_of.at("keep"));
+  // A delete of nothing: (0, {}); of one object with none: its model alone.
+  const DeleteResult none = objects<Customer>().filter("name", "nobody").remove();
+  EXPECT_EQ(none.total, 0);
+  EXPECT_TRUE(none.per_model.empty());
+  auto [total, per_model] = objects<Owner>().filter("name", "gone").remove();
+  EXPECT_EQ(total, 1);
+  EXPECT_EQ(per_model, (std::map<std::string, int64_t>{{"Owner", 1}}));
+}
+
 TEST_F(OnDeleteTest, ProtectNamesTheBlockingRowsAndDeletesNothing) {
   objects<Cascading>().create(Cascading{.owner = gone_});
   const Protected p = objects<Protected>().create(Protected{.owner = gone_});

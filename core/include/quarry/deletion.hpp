@@ -5,12 +5,24 @@
 // do it (the tables' foreign keys have no ON DELETE), so every backend behaves the same.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "quarry/errors.hpp"
 
 namespace quarry {
+
+// What a delete did, as Django's delete() returns it: the rows deleted in all (cascaded
+// rows and many-to-many links included) and per model, by the model's name ("Order";
+// an automatic many-to-many table as "Book_authors"), models with none left out. Reads
+// as the total where a number is wanted; `auto [total, per_model] = qs.remove();`.
+struct DeleteResult {
+  int64_t total = 0;
+  std::map<std::string, int64_t> per_model;
+  operator int64_t() const { return total; }  // NOLINT(google-explicit-constructor)
+};
 
 // A delete refused because rows point at the rows it would delete; nothing was deleted.
 // blocking() names the rows in the way: "Order object (3)".

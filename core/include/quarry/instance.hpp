@@ -52,9 +52,9 @@ void save(T& obj, const SaveOptions& options = {}) {
 }
 
 // DELETE of this object, or what the model's on_remove() hook does instead. Returns
-// the number of rows deleted.
+// the rows deleted, in all and per model (a hook counts as the object's one row).
 template <Model T>
-int64_t remove(T& obj, const std::string& alias = "default") {
+DeleteResult remove(T& obj, const std::string& alias = "default") {
   return detail::remove_object(meta<T>(), &obj, alias);
 }
 

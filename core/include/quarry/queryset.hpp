@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "quarry/atomic.hpp"
+#include "quarry/deletion.hpp"
 #include "quarry/expressions.hpp"
 #include "quarry/fetch_mode.hpp"
 #include "quarry/model.hpp"
@@ -205,13 +206,13 @@ Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>
 // The name Django gives an aggregate passed without one: Avg("gpa") is "gpa__avg".
 std::string default_alias(const Expr& aggregate);
 int64_t update(const Query& q, const std::vector<std::pair<std::string, Expr>>& assignments);
-int64_t remove(const Query& q);
+DeleteResult remove(const Query& q);
 CompiledSql sql_of(const Query& q);
 
 // Writes on objects, through their ModelMeta.
 void save(const ModelMeta& m, void* obj, const std::string& alias,
           const std::vector<std::string>& update_fields, bool force_insert = false);
-int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias);
+DeleteResult remove_object(const ModelMeta& m, void* obj, const std::string& alias);
 void set_fields(const ModelMeta& m, void* obj,
                 const std::vector<std::pair<std::string, Expr>>& values);
 void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::string& alias,
@@ -660,9 +661,9 @@ class QuerySet
     return create(std::move(obj));
   }
   // DELETE of every matching row (each object's on_remove() hook does not apply, as in
-  // Django); returns the number of rows deleted.
-  int64_t remove() const {
-    if (detail::is_none(*this->q_)) return 0;
+  // Django); returns the rows deleted, in all and per model (Django's (108, {...})).
+  DeleteResult remove() const {
+    if (detail::is_none(*this->q_)) return {};
     return detail::remove(*this->q_);
   }
   // Inserts the objects in one transaction, by the backend's fastest way in (COPY,

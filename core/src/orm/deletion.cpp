@@ -25,6 +25,30 @@ int64_t plain_delete(const Query& q) {
   return lease->execute(c.sql, c.params);
 }
 
+// Whether deleting rows of m may touch other rows.
+bool has_dependents(const ModelMeta& m) {
+  if (!m.many_to_many().empty()) return true;
+  return !pointing_at(m).empty();
+}
+
+// Whether the rows of m a cascade reaches can be deleted by the key they point at,
+// without reading theirs first (Django's fast delete): nothing points at them, and no
+// RESTRICT of theirs needs to know which rows this delete takes.
+bool fast_deletable(const ModelMeta& m) {
+  if (has_dependents(m)) return false;
+  for (const Field* f : m.relation_fields()) {
+    if (f->kind() != FieldKind::ManyToMany && f->spec().relation()->on_delete == OnDelete::Restrict)
+      return false;
+  }
+  return true;
+}
+
+DeleteResult counted(const ModelMeta& m, int64_t n) {
+  DeleteResult r{n, {}};
+  if (n > 0) r.per_model[m.name()] = n;
+  return r;
+}
+
 struct Delete {
   const ModelMeta* model;
   const Field* column;  // the rows whose column holds one of the keys
@@ -79,6 +103,10 @@ class Collector {
       const OnDelete rule = f->spec().relation()->on_delete;
       if (rule == OnDelete::DoNothing) continue;
       if (std::find(self.begin(), self.end(), f) != self.end()) continue;  // collected above
+      if (rule == OnDelete::Cascade && fast_deletable(f->model())) {
+        deletes_.push_back({&f->model(), f, keys});  // DELETE ... WHERE f IN (keys)
+        continue;
+      }
       if (rule == OnDelete::SetNull || rule == OnDelete::SetDefault) {
         Value to;
         if (rule == OnDelete::SetDefault) {
@@ -125,8 +153,8 @@ class Collector {
     if (!restricted.empty()) blocked<RestrictedError>(restricted, "restricted");
   }
 
-  int64_t run() {
-    int64_t deleted = 0;
+  DeleteResult run() {
+    DeleteResult deleted;
     for (const Change& c : changes_) {
       for_chunks(c.keys, [&](std::vector<Value> part) {
         update(*on(c.field->model(), Q(c.field->name() + "__in", Expr(part))),
@@ -136,7 +164,9 @@ class Collector {
     // Collected parents last: the rows pointing at them are gone by then.
     for (const Delete& d : deletes_) {
       for_chunks(d.keys, [&](std::vector<Value> part) {
-        deleted += plain_delete(*on(*d.model, Q(d.column->name() + "__in", Expr(part))));
+        const int64_t n = plain_delete(*on(*d.model, Q(d.column->name() + "__in", Expr(part))));
+        deleted.total += n;
+        if (n > 0) deleted.per_model[d.model->name()] += n;
       });
     }
     return deleted;
@@ -255,17 +285,11 @@ class Collector {
   std::vector<Blocker> protected_, restricted_;
 };
 
-// Whether deleting rows of m may touch other rows.
-bool has_dependents(const ModelMeta& m) {
-  if (!m.many_to_many().empty()) return true;
-  return !pointing_at(m).empty();
-}
-
 }  // namespace
 
-int64_t remove(const Query& q) {
-  if (q.matches_nothing() && !q.sliced()) return 0;  // no rows, no query
-  if (!has_dependents(*q.model)) return plain_delete(q);
+DeleteResult remove(const Query& q) {
+  if (q.matches_nothing() && !q.sliced()) return {};  // no rows, no query
+  if (!has_dependents(*q.model)) return counted(*q.model, plain_delete(q));
   return atomic(q.alias, [&] {
     std::vector<Value> keys;
     {

@@ -161,10 +161,10 @@ void save(const ModelMeta& m, void* obj, const std::string& alias,
   mark.done = true;
 }
 
-int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias) {
+DeleteResult remove_object(const ModelMeta& m, void* obj, const std::string& alias) {
   if (m.delete_hook()) {
     m.delete_hook()(obj);
-    return 1;
+    return DeleteResult{1, {{m.name(), 1}}};
   }
   const Value key = m.pk().get(obj);
   if (unset(key)) {
@@ -174,7 +174,7 @@ int64_t remove_object(const ModelMeta& m, void* obj, const std::string& alias) {
   Query q(m);
   q.alias = alias;
   q.where.push_back(Q("pk", key).ptr());
-  const int64_t n = remove(q);  // with what points at it, as on_delete says
+  DeleteResult n = remove(q);  // with what points at it, as on_delete says
   if (m.pk().auto_increment()) m.pk().set(obj, Value(int64_t{0}));
   if (ModelState* st = m.state_of(obj)) st->adding = true;
   return n;

@@ -315,7 +315,7 @@ const std::string& alias_of(const Query& q) {
   return q.alias;
 }
 bool is_none(const Query& q) {
-  return q.empty;
+  return q.matches_nothing();
 }
 bool has_annotations(const Query& q) {
   return !q.annotations.empty();
