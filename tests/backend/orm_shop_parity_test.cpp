@@ -338,5 +338,31 @@ TEST_F(EmptyIn, AnEmptyInListSendsNoQuery) {
   EXPECT_EQ(q.count(), 3u);
 }
 
+// only()/defer() across select_related (Django's only("amount", "customer__name")): one
+// query reads the fields named of both models; touching another loads it then.
+TEST_F(ShopData, OnlyAcrossSelectRelatedReadsTheNamedFieldsInOneQuery) {
+  const Classroom room = objects<Classroom>().create(Classroom{.name = "A1"});
+  Student s{.name = "Ann", .course = "Math", .gpa = 3.5, .marks = 90};
+  s.classroom = room;
+  objects<Student>().create(s);
+  QueryCapture q;
+  Student got = objects<Student>()
+                    .select_related("classroom")
+                    .only({"name", "classroom__name"})
+                    .get("name", "Ann");
+  EXPECT_EQ(q.count(), 1u);
+  EXPECT_EQ(got.name, "Ann");
+  EXPECT_EQ(got.classroom.id(), room.id);
+  EXPECT_EQ(got.classroom->name, "A1");
+  EXPECT_EQ(q.count(), 1u);  // the classroom came with the row
+  EXPECT_EQ(got.state.deferred.size(), meta<Student>().fields().size() - 3);  // id, name, classroom
+  EXPECT_EQ(loaded(got, &Student::gpa), 3.5);  // a deferred field: one query more
+  EXPECT_EQ(q.count(), 2u);
+  Student d = objects<Student>().select_related("classroom").defer({"classroom__name"}).get();
+  EXPECT_EQ(d.classroom->id, room.id);
+  EXPECT_EQ(d.classroom->name, "");
+  EXPECT_EQ(d.marks, 90);
+}
+
 }  // namespace
 }  // namespace quarry::test

@@ -6,6 +6,7 @@
 
 #include "orm/compiler.hpp"
 #include "seed/models.hpp"
+#include "support/errors.hpp"
 #include "support/sql_fixture.hpp"
 
 using namespace seed;
@@ -13,6 +14,7 @@ using namespace seed;
 namespace {
 
 using RelationsSql = quarry::test::SqlTest;
+using quarry::test::error_of;
 
 TEST_F(RelationsSql, AForeignKeyIsItsKeyColumnWithoutAJoin) {
   const auto by_key = objects<Order>().order_by({}).filter("customer", 7);
@@ -47,6 +49,27 @@ TEST_F(RelationsSql, LookupsAcrossAForeignKeyJoinItsTable) {
             "\"student\".\"id\") LEFT OUTER JOIN \"classroom\" ON (\"student\".\"classroom_id\" = "
             "\"classroom\".\"id\") WHERE \"classroom\".\"name\" = ? AND \"student\".\"gpa\" > ? "
             "ORDER BY \"student\".\"name\" ASC");
+}
+
+// Django's only()/defer() across select_related: the query's own fields named (and
+// the ForeignKey it goes through), the related model's named ones, each key always.
+TEST_F(RelationsSql, OnlyAndDeferReachSelectRelatedModels) {
+  const auto qs = objects<Student>().order_by({}).select_related("classroom");
+  EXPECT_EQ(on(qs.only({"name", "classroom__name"}), "pg"),
+            "SELECT \"student\".\"id\", \"student\".\"name\", \"student\".\"classroom_id\", "
+            "\"classroom\".\"id\", \"classroom\".\"name\" FROM \"student\" LEFT OUTER JOIN "
+            "\"classroom\" ON (\"student\".\"classroom_id\" = \"classroom\".\"id\")");
+  const std::string deferred = on(qs.defer({"classroom__name"}), "lite");
+  EXPECT_EQ(deferred.find("\"classroom\".\"name\""), std::string::npos) << deferred;
+  EXPECT_NE(deferred.find("\"student\".\"gpa\", "), std::string::npos) << deferred;
+  // A wrong path says which part is wrong and what it could be.
+  EXPECT_EQ(error_of<FieldError>([&] {
+              (void)qs.only({"name", "clasroom__name"});
+            }),
+            "only('clasroom__name'): 'clasroom' is not a ForeignKey of Student. Choices are: "
+            "classroom");
+  EXPECT_EQ(error_of<FieldError>([&] { (void)qs.defer({"classroom__nmae"}); }),
+            "defer('classroom__nmae'): 'nmae' is not a field of Classroom. Choices are: id, name");
 }
 
 TEST_F(RelationsSql, SelfRelationsGetTheirOwnAliases) {

@@ -1088,6 +1088,31 @@ bool compares_with_window(const QNode& n) {
                      [](const auto& c) { return compares_with_window(*c); });
 }
 
+// Whether only() and defer() leave field f of the model at `prefix` loaded: "" for the
+// query's own model, "customer__" for a select_related one (Django's only("amount",
+// "customer__name")). The key is always loaded, and a ForeignKey only() goes through.
+bool loads(const Query& q, const Field& f, std::string_view prefix) {
+  if (f.primary_key()) return true;
+  const auto is = [&](std::string_view n) {
+    return n.size() == prefix.size() + f.name().size() && n.starts_with(prefix) &&
+           n.ends_with(f.name());
+  };
+  for (const std::string& n : q.defer_fields) {
+    if (is(n)) return false;
+  }
+  bool restricted = false;
+  for (const std::string& n : q.only_fields) {
+    if (!n.starts_with(prefix)) continue;
+    restricted = true;
+    const std::string_view rest = std::string_view(n).substr(prefix.size());
+    if (rest == f.name() ||
+        (rest.starts_with(f.name()) && rest.substr(f.name().size()).starts_with("__"))) {
+      return true;
+    }
+  }
+  return !restricted;
+}
+
 bool refers_to_aggregate(const Query& q, const QNode& n) {
   return refers_to(q, n, [](const ExprNode& e) { return contains_aggregate(e); });
 }
@@ -1216,13 +1241,7 @@ void Compiler::select(Compiled& out, bool with_order) {
       select_related_columns(out, grouping ? &plain : nullptr);
     } else {
       for (const auto& f : m.fields()) {
-        const bool deferred =
-            !f->primary_key() &&
-            ((!q_.only_fields.empty() && std::find(q_.only_fields.begin(), q_.only_fields.end(),
-                                                   f->name()) == q_.only_fields.end()) ||
-             std::find(q_.defer_fields.begin(), q_.defer_fields.end(), f->name()) !=
-                 q_.defer_fields.end());
-        if (deferred) continue;
+        if (!loads(q_, *f, "")) continue;
         comma();
         column(*f);
         out.fields.push_back(f.get());
@@ -1446,7 +1465,10 @@ void Compiler::select_related_columns(Compiled& out, std::vector<bool>* plain) {
     }
     RelatedColumns rel{hops.back().via, parent, hops.back().to, out.extras_first(), {}};
     const std::string& alias = join(hops);
+    const std::string prefix = path + "__";
     for (const auto& f : rel.model->fields()) {
+      if (!loads(q_, *f, prefix)) continue;
+      if (f->primary_key()) rel.pk = rel.fields.size();
       w_.add(", ");
       w_.quoted(alias);
       w_.add('.');

@@ -34,7 +34,8 @@ struct RelatedColumns {
   int parent;              // index of the parent's RelatedColumns, or -1: the row's object
   const ModelMeta* model;  // the related model
   std::size_t first;       // its first column in the row
-  std::vector<const Field*> fields;  // its fields, in select order
+  std::vector<const Field*> fields;  // its fields, in select order (only()/defer() apply)
+  std::size_t pk = 0;                // where its primary key is in `fields`
 };
 
 struct Compiled {

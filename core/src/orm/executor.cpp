@@ -126,11 +126,12 @@ struct Cursor::State {
   CompiledSelect select;
   std::size_t extras_first;
   std::shared_ptr<const std::vector<std::string>> names;
-  std::vector<const ModelMeta::Slot*> slots;   // per extra column, or null
-  Contexts contexts;                           // the model's ForeignKeys'
-  std::shared_ptr<LoadContext> members;        // its Many<> members', if it has any
-  std::vector<Contexts> related_contexts;      // each select_related object's
-  std::vector<std::shared_ptr<void>> related;  // the current row's related objects
+  std::vector<const ModelMeta::Slot*> slots;               // per extra column, or null
+  Contexts contexts;                                       // the model's ForeignKeys'
+  std::shared_ptr<LoadContext> members;                    // its Many<> members', if it has any
+  std::vector<Contexts> related_contexts;                  // each select_related object's
+  std::vector<std::vector<std::string>> related_deferred;  // and the fields it does not read
+  std::vector<std::shared_ptr<void>> related;              // the current row's related objects
   ResultSet rs;
 
   // Every query makes one State and drops it when done; a thread keeps the memory of
@@ -173,6 +174,13 @@ struct Cursor::State {
       }
       for (const auto& rel : compiled.related) {
         related_contexts.push_back(contexts_for(q, *rel.model));
+        auto& deferred_here = related_deferred.emplace_back();
+        if (!rel.model->has_state() || rel.fields.size() == rel.model->fields().size()) continue;
+        for (const auto& f : rel.model->fields()) {
+          if (std::find(rel.fields.begin(), rel.fields.end(), f.get()) == rel.fields.end()) {
+            deferred_here.push_back(f->name());
+          }
+        }
       }
       related.resize(compiled.related.size());
     }
@@ -261,12 +269,13 @@ void Cursor::load(void* obj, Record* extra) const {
     auto& made = s_->related[k];
     made.reset();
     void* parent = rel.parent < 0 ? obj : s_->related[rel.parent].get();
-    if (!parent || ValueRef(raw[rel.first + rel.model->pk().index()]).is_null()) continue;
+    if (!parent || ValueRef(raw[rel.first + rel.pk]).is_null()) continue;
     made = rel.model->make();
     load_fields(rel.fields, made.get(), raw + rel.first);
     if (ModelState* st = rel.model->state_of(made.get())) {
       st->db = s_->alias;
       st->adding = false;
+      st->deferred = s_->related_deferred[k];
     }
     if (!s_->related_contexts[k].empty())
       bind_relations(*rel.model, made.get(), s_->related_contexts[k]);

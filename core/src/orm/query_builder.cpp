@@ -182,6 +182,38 @@ QueryPtr with_values(const Query& q, std::vector<std::string> names) {
   return c;
 }
 
+namespace {
+
+// only("customer__name"), defer("student__classroom__name"): ForeignKeys, then a field of
+// the model they reach (Django's only()/defer() across select_related). FieldError names
+// the part at fault and what it could be.
+void related_field(const Query& q, const std::string& name, const char* method) {
+  const ModelMeta* m = q.model;
+  std::string_view rest = name;
+  const auto fail = [&](std::string_view part, const std::string& what, std::string choices) {
+    throw FieldError(std::string(method) + "('" + name + "'): '" + std::string(part) + "' is not " +
+                     what + ". Choices are: " + (choices.empty() ? "(none)" : choices));
+  };
+  for (std::size_t at; (at = rest.find("__")) != std::string_view::npos;
+       rest.remove_prefix(at + 2)) {
+    const std::string_view part = rest.substr(0, at);
+    const Field* f = m->find(part);
+    if (!f || !f->is_foreign_key() || part == f->column()) {
+      std::string list;
+      for (const Field* k : m->foreign_keys()) list += (list.empty() ? "" : ", ") + k->name();
+      fail(part, "a ForeignKey of " + m->name(), list);
+    }
+    m = &f->target();
+  }
+  if (!m->find(rest)) {
+    std::string list;
+    for (const auto& f : m->fields()) list += (list.empty() ? "" : ", ") + f->name();
+    fail(rest, "a field of " + m->name(), list);
+  }
+}
+
+}  // namespace
+
 QueryPtr with_fields(const Query& q, std::vector<std::string> names, bool defer) {
   if (!q.model->has_state()) {
     // Without per-object state a partly loaded object could be saved over a full row.
@@ -190,7 +222,13 @@ QueryPtr with_fields(const Query& q, std::vector<std::string> names, bool defer)
         " to declare a quarry::ModelState member (m.state(&" + q.model->name() +
         "::state)), so that save() knows which fields were loaded");
   }
-  for (const auto& n : names) q.model->field(n);
+  for (const auto& n : names) {
+    if (n.find("__") == std::string::npos) {
+      q.model->field(n);
+    } else {
+      related_field(q, n, defer ? "defer" : "only");
+    }
+  }
   auto c = copy(q);
   auto& shared = defer ? c->defer_fields : c->only_fields;
   if (!defer) shared.clear();  // only() replaces, defer() adds, as in Django
