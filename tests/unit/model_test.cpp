@@ -112,6 +112,20 @@ TEST(ModelDeclaration, IsCheckedWithClearMessages) {
   EXPECT_EQ(error_of([] { meta<bad::NoKey>(); }), error_of([] { meta<bad::NoKey>(); }));
 }
 
+// Django's default= takes any value of the field's type: IntegerField(default=0) too,
+// where a literal 0 could also be a null function.
+TEST(ModelDeclaration, ADefaultIsAnyValueOrACallable) {
+  EXPECT_EQ(IntegerField().default_value(0).default_value(), Value(0));
+  EXPECT_EQ(FloatField().default_value(0).default_value(), Value(0));
+  EXPECT_EQ(DecimalField(5, 2).default_value(Decimal("1.50")).default_value(),
+            Value(Decimal("1.50")));
+  EXPECT_EQ(CharField(5).default_value("x").default_value(), Value("x"));
+  int calls = 0;
+  const FieldSpec per_object = IntegerField().default_value([&calls] { return ++calls; });
+  EXPECT_EQ(per_object.default_value(), Value(1));
+  EXPECT_EQ(per_object.default_value(), Value(2));  // run per object
+}
+
 TEST(ModelDeclaration, KnowsItsFields) {
   const ModelMeta& m = meta<quarry::test::Tag>();
   EXPECT_EQ(m.name(), "Tag");

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <typeindex>
 #include <utility>
 #include <vector>
@@ -128,12 +129,16 @@ class FieldSpec {
   FieldSpec db_column(std::string c) const {
     return with([&c](FieldSpec& f) { f.db_column_ = std::move(c); });
   }
-  // Django's default=: a value, or a callable (Uuid::v4, DateTime::now) run per object.
+  // Django's default=: a value (anything a Value is made from: 0, 1.5, "x", a Decimal),
+  // or a callable (Uuid::v4, DateTime::now) run per object. A literal 0 is a value, not
+  // a null function.
   FieldSpec default_value(Value v) const {
     return with([&v](FieldSpec& f) { f.default_ = std::move(v); });
   }
-  FieldSpec default_value(std::function<Value()> fn) const {
-    return with([&fn](FieldSpec& f) { f.default_fn_ = std::move(fn); });
+  template <class Fn, std::enable_if_t<std::is_invocable_v<Fn&>, int> = 0>
+  FieldSpec default_value(Fn fn) const {
+    std::function<Value()> call = std::move(fn);
+    return with([&call](FieldSpec& f) { f.default_fn_ = std::move(call); });
   }
   FieldSpec auto_now(bool on = true) const {
     return with([on](FieldSpec& f) { f.auto_now_ = on; });
