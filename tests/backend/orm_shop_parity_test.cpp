@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "support/errors.hpp"
 #include "support/orm_fixture.hpp"
 
 namespace quarry::test {
@@ -362,6 +363,60 @@ TEST_F(ShopData, OnlyAcrossSelectRelatedReadsTheNamedFieldsInOneQuery) {
   EXPECT_EQ(d.classroom->id, room.id);
   EXPECT_EQ(d.classroom->name, "");
   EXPECT_EQ(d.marks, 90);
+}
+
+// Django's transaction.savepoint(), savepoint_rollback(), savepoint_commit() at the API
+// level: part of a block undone, a failed statement's block usable again.
+TEST_F(ShopData, SavepointHelpersUndoPartOfABlock) {
+  const int64_t before = objects<Customer>().count();
+  {
+    auto tx = atomic();
+    const std::string sid = savepoint();
+    objects<Customer>().create(Customer{.name = "tmp", .email = "tmp"});
+    EXPECT_EQ(objects<Customer>().count(), before + 1);
+    savepoint_rollback(sid);
+    EXPECT_EQ(objects<Customer>().count(), before);
+    const std::string kept = savepoint();
+    objects<Customer>().create(Customer{.name = "kept", .email = "kept"});
+    savepoint_commit(kept);
+    const std::string failing = savepoint();
+    EXPECT_THROW(objects<Customer>().create(
+                     Customer{.id = customers_.at("Ann").id, .name = "dup", .email = "dup"}),
+                 IntegrityError);
+    savepoint_rollback(failing);
+    EXPECT_EQ(objects<Customer>().count(), before + 1);  // the block takes queries again
+  }
+  EXPECT_EQ(objects<Customer>().count(), before + 1);
+  EXPECT_THROW(savepoint(), TransactionManagementError);
+}
+
+// A CTE of values() names a ForeignKey by its column, as django-cte does.
+TEST_F(ShopData, ACteNamesAForeignKeyByItsColumn) {
+  const Category root = objects<Category>().create(Category{.name = "root"});
+  Category child{.name = "child"};
+  child.parent = root;
+  objects<Category>().create(child);
+  With parents(objects<Category>().filter("name", "child").values({"id", "parent"}), "parents");
+  std::vector<int64_t> got;
+  for (const Record& r : parents.queryset()) got.push_back(r.get<int64_t>("parent_id"));
+  EXPECT_EQ(got, std::vector<int64_t>{root.id});
+}
+
+// Django's values_list(..., named=True): tuples whose columns are also found by name.
+TEST_F(ShopData, ValuesListNamedFindsColumnsByName) {
+  std::map<std::string, int64_t> got, expected;
+  for (const auto& [name, c] : customers_) expected[name] = c.id;
+  const auto rows = objects<Customer>().values_list<int64_t, std::string>(named, "id", "name");
+  for (const auto& row : rows) {
+    EXPECT_EQ(row.names(), (std::vector<std::string>{"id", "name"}));
+    EXPECT_EQ(row.get<int64_t>("id"), std::get<0>(row.values()));
+    got[row.get<std::string>("name")] = row.get<int64_t>("id");
+  }
+  EXPECT_EQ(got, expected);
+  const auto first = *rows.begin();
+  EXPECT_EQ(error_of<ProgrammingError>([&] { (void)first.get<std::string>("nmae"); }),
+            "no column 'nmae' in this row; it has: id, name");
+  EXPECT_THROW((void)first.get<int64_t>("name"), ProgrammingError);
 }
 
 }  // namespace

@@ -397,6 +397,16 @@ namespace {
 
 using CteSql = quarry::test::SqlTest;
 
+// A CTE's columns go by their column names, a ForeignKey of values() too ("parent_id"),
+// as django-cte names them.
+TEST_F(CteSql, ColumnsGoByTheirColumnNames) {
+  With parents(objects<Category>().values({"id", "parent"}).using_("lite"), "parents");
+  const std::string sql = parents.queryset().sql().sql;
+  EXPECT_EQ(sql.substr(0, sql.find(" AS (")), "WITH \"parents\" (\"id\", \"parent_id\")");
+  EXPECT_NO_THROW(parents.col("parent_id"));
+  EXPECT_THROW(parents.col("parent"), FieldError);
+}
+
 TEST_F(CteSql, WithSelectsFromAQuerysetAndJoinsItToAModel) {
   // The seed's advanced section 10: orders over 100, and customers joined to them.
   With big(Order::objects().filter("amount__gt", 100).using_("pg"), "big_orders");

@@ -115,6 +115,14 @@ requires std::is_invocable_v<F> std::invoke_result_t<F> retry_transaction(std::s
 void set_rollback(bool rollback, std::string_view alias = "default");
 bool get_rollback(std::string_view alias = "default");
 
+// Django's transaction.savepoint(), savepoint_rollback() and savepoint_commit(): a
+// savepoint of the atomic block open on alias, by the name savepoint() returns; rolling
+// back to it also lets a block whose statement failed take queries again. Outside a
+// block, TransactionManagementError.
+std::string savepoint(std::string_view alias = "default");
+void savepoint_rollback(std::string_view sid, std::string_view alias = "default");
+void savepoint_commit(std::string_view sid, std::string_view alias = "default");
+
 // Runs fn after the outermost block on alias commits; dropped if that block, or the
 // savepoint block fn was registered in, rolls back. Outside any block, runs fn now. A
 // callback that throws stops the ones after it, and the exception reaches the caller

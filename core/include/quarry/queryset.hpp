@@ -41,6 +41,7 @@
 #include "quarry/expressions.hpp"
 #include "quarry/fetch_mode.hpp"
 #include "quarry/model.hpp"
+#include "quarry/named_row.hpp"
 #include "quarry/record.hpp"
 #include "quarry/result_set.hpp"
 
@@ -190,6 +191,8 @@ class Cursor {
   void load(void* obj, Record* extra) const;
   Record record() const;
   Row row() const;
+  // The names of a values() query's columns, in order.
+  const std::shared_ptr<const std::vector<std::string>>& names() const;
   // The decimal places a column's values are rounded to, or -1.
   int decimal_places(std::size_t column) const;
   // Ends the query now and gives the connection back (the destructor does it too).
@@ -612,6 +615,14 @@ class QuerySet
     return ValuesListQuerySet<T, RowT>(
         detail::with_values(*this->q_, std::vector<std::string>{std::string(names)...}));
   }
+  // values_list<int64_t, std::string>(named, "id", "name"): Django's named=True, rows
+  // that are tuples whose columns are also found by name (row.get<std::string>("name")).
+  template <class... Ts, class... Names>
+  auto values_list(NamedTag, Names... names) const {
+    static_assert(sizeof...(Ts) == sizeof...(Names), "one type per name");
+    return ValuesListQuerySet<T, NamedRow<Ts...>>(
+        detail::with_values(*this->q_, std::vector<std::string>{std::string(names)...}));
+  }
   // Only these fields are read (the primary key always is); the rest keep their
   // member's default until quarry::refresh_from_db() or quarry::loaded() reads them.
   Derived only(std::vector<std::string> names) const {
@@ -795,16 +806,25 @@ class ValuesListQuerySet : public BasicQuerySet<T, ValuesListQuerySet<T, RowT>, 
   using BasicQuerySet<T, ValuesListQuerySet<T, RowT>, RowT>::BasicQuerySet;
   static void read_row(const detail::Cursor& c, RowT& out) {
     const Row r = c.row();
-    if constexpr (requires { std::tuple_size<RowT>::value; }) {
-      std::apply(
-          [&](auto&... e) {
-            std::size_t i = 0;
-            (detail::read_tuple_element(c, r, i++, e), ...);
-          },
-          out);
+    if constexpr (requires { out.set_names(c.names()); }) {  // values_list(named, ...)
+      out.set_names(c.names());
+      read_all(c, r, out.values());
+    } else if constexpr (requires { std::tuple_size<RowT>::value; }) {
+      read_all(c, r, out);
     } else {
       detail::read_tuple_element(c, r, 0, out);
     }
+  }
+
+ private:
+  template <class Tuple>
+  static void read_all(const detail::Cursor& c, const Row& r, Tuple& out) {
+    std::apply(
+        [&](auto&... e) {
+          std::size_t i = 0;
+          (detail::read_tuple_element(c, r, i++, e), ...);
+        },
+        out);
   }
 };
 

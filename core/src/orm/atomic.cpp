@@ -53,6 +53,16 @@ ThreadTransaction& innermost_or_throw(std::string_view alias) {
   return *tx;
 }
 
+// The connection of the block a savepoint helper works in.
+Connection& savepoint_connection(std::string_view alias, const char* what) {
+  ThreadTransaction* tx = open_block(alias);
+  if (!tx) {
+    throw TransactionManagementError(std::string(what) + " works only inside an 'atomic' block.",
+                                     ErrorContext{{}, 0, {}, std::string(alias)});
+  }
+  return *tx->lease;
+}
+
 [[noreturn]] void refuse(std::string_view alias) {
   throw TransactionManagementError(
       "An error occurred in the current transaction. You can't execute queries until the "
@@ -61,6 +71,20 @@ ThreadTransaction& innermost_or_throw(std::string_view alias) {
 }
 
 }  // namespace
+
+std::string savepoint(std::string_view alias) {
+  ThreadTransaction* tx = open_block(alias);
+  if (tx && broken(*tx)) refuse(alias);
+  return savepoint_connection(alias, "savepoint()").savepoint();
+}
+
+void savepoint_rollback(std::string_view sid, std::string_view alias) {
+  savepoint_connection(alias, "savepoint_rollback()").rollback_to_savepoint(sid);
+}
+
+void savepoint_commit(std::string_view sid, std::string_view alias) {
+  savepoint_connection(alias, "savepoint_commit()").release_savepoint(sid);
+}
 
 Atomic::Atomic(std::string alias, AtomicOptions options)
     : alias_(std::move(alias)), uncaught_(std::uncaught_exceptions()) {

@@ -68,7 +68,14 @@ const ModelMeta* columns_of(const std::string& name, const Query& q) {
                        f->kind() == FieldKind::Decimal ? f->spec().decimal_places() : -1});
   }
   for (const auto& e : c.extras) {
-    columns.push_back({e.name, e.kind.value_or(FieldKind::Text), e.decimal_places});
+    // A field of values() by its column name too (values("parent") is "parent_id"), as
+    // django-cte names them: its column in the SQL.
+    std::string column = e.name;
+    if (head.values_mode && !head.annotation(e.name)) {
+      const Resolved r = resolve_ref(head, e.name);
+      if (r.field && r.hop_count == 0 && r.transform_count == 0) column = r.field->column();
+    }
+    columns.push_back({std::move(column), e.kind.value_or(FieldKind::Text), e.decimal_places});
   }
   return derived_model(name, columns);
 }

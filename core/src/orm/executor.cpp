@@ -295,6 +295,10 @@ void Cursor::load(void* obj, Record* extra) const {
   if (extra) *extra = Record(s_->names, std::move(values));
 }
 
+const std::shared_ptr<const std::vector<std::string>>& Cursor::names() const {
+  return s_->names;
+}
+
 Record Cursor::record() const {
   const Row r = s_->rs.row();
   const std::size_t base = s_->extras_first;
