@@ -110,10 +110,10 @@ void Connection::check_values(std::string_view sql, std::span<const quarry_value
     const quarry_value& v = values[i];
     std::string problem;
     if (v.type == QUARRY_TEXT || v.type == QUARRY_JSON) {
-      problem = detail::text_problem({v.u.s.ptr, v.u.s.len}, text_holds_nul_);
-      if (!problem.empty() && problem.starts_with("a NUL")) {
-        problem += " (" + dialect_->engine_name() + " text cannot hold one)";
-      }
+      const detail::TextScan scan = detail::scan_text({v.u.s.ptr, v.u.s.len});
+      problem = detail::text_problem(scan, text_holds_nul_ || scan.nul_at == detail::TextScan::npos
+                                               ? std::string()
+                                               : dialect_->engine_name() + " text");
     } else if (v.type == QUARRY_DOUBLE && !std::isfinite(v.u.d)) {
       problem =
           "a float that is not a finite number (NaN and infinities are refused on every "

@@ -227,11 +227,14 @@ Value prepared(const Value& v, std::optional<FieldKind> kind, std::string_view w
 
 void check_text(const Dialect& d, std::string_view text, std::string_view what,
                 const char* nul_flag) {
-  std::string problem = text_problem(text, true);
-  if (problem.empty() && text.find('\0') != std::string_view::npos && !d.features().has(nul_flag)) {
-    problem = text_problem(text, false) + ", which " + d.engine_name() + " would cut the " +
-              (std::string_view(nul_flag) == "text_holds_nul" ? "text" : "pattern") + " at";
-  }
+  const TextScan scan = scan_text(text);
+  const bool nul_refused = scan.nul_at != TextScan::npos && !d.features().has(nul_flag);
+  const std::string holder =
+      nul_refused
+          ? d.engine_name() +
+                (std::string_view(nul_flag) == "text_holds_nul" ? " text" : " LIKE patterns")
+          : std::string();
+  const std::string problem = text_problem(scan, holder);
   if (!problem.empty()) throw DataError(std::string(what) + ": the text value has " + problem);
 }
 

@@ -33,17 +33,32 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-std::string text_problem(std::string_view text, bool nul_allowed) {
+TextScan scan_text(std::string_view text) {
+  TextScan out;
   for (std::size_t i = 0; i < text.size();) {
     const auto b = static_cast<uint8_t>(text[i]);
     if (b < 0x80) {  // the common case: a run of ASCII
-      if (b == 0 && !nul_allowed) return "a NUL byte at byte " + std::to_string(i);
+      if (b == 0 && out.nul_at == TextScan::npos) out.nul_at = i;
       ++i;
       continue;
     }
     const std::size_t n = sequence_length(text, i);
-    if (n == 0) return "invalid UTF-8 at byte " + std::to_string(i);
+    if (n == 0) {
+      out.invalid_at = i;
+      return out;
+    }
     i += n;
+  }
+  return out;
+}
+
+std::string text_problem(const TextScan& scan, std::string_view holder) {
+  if (scan.invalid_at != TextScan::npos) {
+    return "invalid UTF-8 at byte " + std::to_string(scan.invalid_at);
+  }
+  if (scan.nul_at != TextScan::npos && !holder.empty()) {
+    return "a NUL byte at byte " + std::to_string(scan.nul_at) + ", which " + std::string(holder) +
+           " cannot hold";
   }
   return {};
 }
