@@ -4,6 +4,8 @@
 
 #include "plugin/plugin_error.hpp"
 #include "quarry/errors.hpp"
+#include "routing/replica_set.hpp"
+#include "routing/router_chain.hpp"
 
 namespace quarry {
 
@@ -96,8 +98,20 @@ std::unique_ptr<Connection> Database::connect() {
   return conn;
 }
 
-Databases::Databases(const Config& config) : config_(config) {
+Databases::Databases(const Config& config)
+    : config_(config), routers_(std::make_unique<detail::RouterChain>(config_)) {
   for (const auto& s : config_.databases) databases_.push_back(std::make_unique<Database>(s));
+  for (auto& db : databases_) {
+    if (db->settings().replicas.empty()) continue;
+    std::vector<Database*> replicas;
+    for (const auto& r : db->settings().replicas) replicas.push_back(&(*this)[r]);
+    replica_sets_.push_back(std::make_unique<detail::ReplicaSet>(*db, std::move(replicas)));
+    db->replica_set_ = replica_sets_.back().get();
+  }
+}
+
+Databases::~Databases() {
+  replica_sets_.clear();  // their health checks use the databases
 }
 
 Database& Databases::operator[](std::string_view alias) {

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   tour::relations(t);
   tour::managers(t);
   tour::advanced(t);
+  tour::routing(t);
   tour::teardown(t);
   std::cout << "\n" << (t.failures() ? "tour finished with failures" : "tour finished") << "\n";
   return t.failures() ? 1 : 0;

@@ -15,6 +15,9 @@ void relations(Tour& t);
 void advanced(Tour& t);
 // "Technical Documentation: Django models.Manager", sections 3-8 and 12.
 void managers(Tour& t);
+// Multiple databases: a read routed (to a replica, where the config has one) and a read
+// of one's own write.
+void routing(Tour& t);
 void teardown(Tour& t);
 
 }  // namespace tour

@@ -6,7 +6,7 @@ namespace tour {
 
 void Tour::section(const std::string& title, const std::function<std::string()>& body) {
   std::cout << "\n== " << title << "\n";
-  quarry::QueryCapture capture(db_.alias());
+  quarry::QueryCapture capture;  // every alias: a replica's reads show as its own
   std::string result;
   try {
     result = body();
@@ -15,7 +15,7 @@ void Tour::section(const std::string& title, const std::function<std::string()>&
     ++failures_;
   }
   for (const auto& q : capture.queries()) {
-    std::cout << "   sql: " << q.sql;
+    std::cout << "   sql" << (q.alias == db_.alias() ? "" : "[" + q.alias + "]") << ": " << q.sql;
     if (!q.params.empty()) {
       std::cout << "   -- params:";
       for (const auto& p : q.params) std::cout << " " << p;

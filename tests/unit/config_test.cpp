@@ -109,8 +109,9 @@ TEST(Config, ErrorsNameTheFileTheLineAndTheKey) {
             "app.yaml:4: databases.default.port: expected a whole number, got 'abc'");
   EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    hots: x\n"),
             "app.yaml:4: databases.default.hots: unknown key 'hots'; the keys here are: engine, "
-            "host, isolation_level, log_limit, log_queries, name, options, password, plugin_path, "
-            "pool, port, select_for_update, server_version, statement_cache_size, url, user");
+            "health_check_ms, host, isolation_level, log_limit, log_queries, max_lag_ms, name, "
+            "options, password, plugin_path, pool, port, replicas, select_for_update, "
+            "server_version, statement_cache_size, url, user");
   EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    isolation_level: snapshot\n"),
             "app.yaml:4: databases.default.isolation_level: expected one of read_uncommitted, "
             "read_committed, repeatable_read, serializable, got 'snapshot'");
@@ -130,7 +131,8 @@ TEST(Config, ErrorsNameTheFileTheLineAndTheKey) {
             "app.yaml:3: databases.default.url: database URL 'ftp//x' has no scheme: expected "
             "engine://..., e.g. postgres://user@host/db or sqlite:///path.db");
   EXPECT_EQ(error_of("cache: {}\ndatabases:\n  default:\n    engine: sqlite\n"),
-            "app.yaml:1: cache: unknown key 'cache'; the keys here are: databases, plugin_path");
+            "app.yaml:1: cache: unknown key 'cache'; the keys here are: databases, plugin_path, "
+            "routers");
 }
 
 // Issue 15, point 8: hostile or mistaken config text is an error naming the file, the

@@ -130,11 +130,18 @@ void savepoint_commit(std::string_view sid, std::string_view alias = "default");
 void on_commit(std::function<void()> fn, std::string_view alias = "default");
 
 namespace detail {
+struct ReadRoute;
+
 // The connection the current thread uses for alias: its atomic block's, if one is
 // open, otherwise one from the pool, held for the lease's life.
 class Lease {
  public:
   explicit Lease(std::string_view alias);
+  explicit Lease(Database& db);
+  // For a read routed to db: its atomic block's connection, if one is open; else, where
+  // the route allows, a connection to a replica in rotation that has replayed every write
+  // this thread depends on (quarry::ReadYourWrites); else one of the primary's.
+  explicit Lease(const ReadRoute& route);
   Connection& operator*() const { return *conn_; }
   Connection* operator->() const { return conn_; }
   bool in_atomic() const { return !pooled_; }
@@ -148,8 +155,16 @@ class Lease {
   ResultSet read(std::string_view sql, std::span<const Value> params, ExecOptions opts = {});
   // Whether this thread has an atomic block open on alias.
   static bool in_atomic_block(std::string_view alias);
+  // After a write through this lease: outside an atomic block it has committed, and on an
+  // alias with replicas its position is noted for reads that follow (read-your-writes).
+  // Inside a block, the outermost commit does that.
+  void wrote();
+  // The database the connection is of (a replica's, for a read one served).
+  Database& database() const { return *db_; }
 
  private:
+  void use(Database& db);  // its block's connection, or its pool's
+  void lease_from(Database& db);
   PooledConnection pooled_;
   Connection* conn_ = nullptr;
   Database* db_ = nullptr;  // where pooled_ came from

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -50,6 +51,15 @@ struct DatabaseSettings {
   std::string select_for_update = "immediate";
   // The server's version, if known: lets SQL be generated without connecting.
   std::string server_version;
+  // Replication: the aliases of this alias's replicas (a replica given by URL in the
+  // config becomes an alias of its own, "<alias>.replica<N>"), and on a replica the
+  // alias it replicates. A replica lagging more than max_lag_ms (0: no bound) or not
+  // answering is left out of reads until a health check, every health_check_ms, finds
+  // it well again.
+  std::vector<std::string> replicas;
+  std::string replica_of;
+  int64_t max_lag_ms = 5000;
+  int64_t health_check_ms = 1000;
   std::string source;  // where it was declared: "configs/app.yaml:7"
 
   // The key/value pairs handed to the plugin's connect().
@@ -61,10 +71,23 @@ struct DatabaseSettings {
 // sqlite://:memory:. User and password may be percent-encoded. Throws ImproperlyConfigured.
 DatabaseSettings parse_database_url(std::string_view url);
 
+// One entry of the config's routers: list (quarry/routing.hpp): a name, and the options
+// written beside it, nested keys joined by dots ({routes: {Order: orders}} gives
+// "routes.Order" = "orders").
+struct RouterSettings {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> options;
+  std::string source;  // "configs/app.yaml:12"
+
+  // The option's value, or nullptr.
+  const std::string* option(std::string_view key) const;
+};
+
 struct Config {
   std::string source;  // the file, or "<string>"
   std::vector<std::string> plugin_path;
   std::vector<DatabaseSettings> databases;  // in the order written
+  std::vector<RouterSettings> routers;      // the chain, first asked first
 
   static Config load(const std::string& path);
   static Config parse(std::string_view yaml, const std::string& source = "<string>");

@@ -23,6 +23,11 @@
 
 namespace quarry {
 
+namespace detail {
+class RouterChain;
+class ReplicaSet;
+}  // namespace detail
+
 class Database {
  public:
   // Loads the engine's plugin now (so a missing plugin is reported at start-up);
@@ -33,6 +38,7 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   const std::string& alias() const { return settings_.alias; }
+  uint64_t id() const { return id_; }  // unique in this process
   const DatabaseSettings& settings() const { return settings_; }
   const Engine& engine() const { return *engine_; }
   // The dialect for this server: from settings.server_version if given, otherwise from
@@ -47,7 +53,11 @@ class Database {
   // A new connection of its own, outside the pool.
   std::unique_ptr<Connection> connect();
 
+  // The replicas serving this alias's reads (settings().replicas), or null.
+  detail::ReplicaSet* replica_set() const { return replica_set_; }
+
  private:
+  friend class Databases;
   std::shared_ptr<const Dialect> dialect_for(const std::string& server_version);
 
   DatabaseSettings settings_;
@@ -58,20 +68,28 @@ class Database {
   std::shared_ptr<const Dialect> dialect_;
   std::atomic<const Dialect*> ready_dialect_{nullptr};  // set once dialect_ exists
   std::unique_ptr<Pool> pool_;
+  detail::ReplicaSet* replica_set_ = nullptr;  // owned by the Databases
 };
 
 class Databases {
  public:
+  // Makes every alias (loading its plugin) and the config's routers; starts the health
+  // checks of the replicas.
   explicit Databases(const Config& config);
+  ~Databases();
   // Throws ImproperlyConfigured listing the aliases there are.
   Database& operator[](std::string_view alias);
   bool contains(std::string_view alias) const;
   std::vector<std::string> aliases() const;
   const Config& config() const { return config_; }
+  // The routers of the config, asked in order (quarry/routing.hpp).
+  const detail::RouterChain& routers() const { return *routers_; }
 
  private:
   Config config_;
   std::vector<std::unique_ptr<Database>> databases_;
+  std::unique_ptr<detail::RouterChain> routers_;
+  std::vector<std::unique_ptr<detail::ReplicaSet>> replica_sets_;  // go before the databases
 };
 
 // The process-wide registry. configure() replaces it; nothing may still be using the

@@ -38,9 +38,9 @@ std::string display(const T& obj, std::string_view field) {
 }
 
 struct SaveOptions {
-  std::string using_ = "default";          // the database alias
-  std::vector<std::string> update_fields;  // only these, on UPDATE (Django's update_fields)
-  bool force_insert = false;               // INSERT, never UPDATE (Django's force_insert)
+  std::string using_{};                      // the alias; "": where the routers write it
+  std::vector<std::string> update_fields{};  // only these, on UPDATE (Django's update_fields)
+  bool force_insert = false;                 // INSERT, never UPDATE (Django's force_insert)
 };
 
 // INSERT when the primary key is unset (0, empty, nil); otherwise UPDATE, and INSERT if
@@ -54,14 +54,14 @@ void save(T& obj, const SaveOptions& options = {}) {
 // DELETE of this object, or what the model's on_remove() hook does instead. Returns
 // the rows deleted, in all and per model (a hook counts as the object's one row).
 template <Model T>
-DeleteResult remove(T& obj, const std::string& alias = "default") {
+DeleteResult remove(T& obj, const std::string& alias = {}) {
   return detail::remove_object(meta<T>(), &obj, alias);
 }
 
 // Reads the object's fields (or only those named) again from the database.
 template <Model T>
 void refresh_from_db(T& obj, const std::vector<std::string>& fields = {},
-                     const std::string& alias = "default") {
+                     const std::string& alias = {}) {
   detail::refresh(meta<T>(), &obj, alias, fields);
 }
 
@@ -75,7 +75,7 @@ M& loaded(T& obj, M T::*member) {
       auto* bound = dynamic_cast<const detail::MemberField<T, M>*>(f.get());
       if (!bound || bound->member() != member) continue;
       if (std::find(st->deferred.begin(), st->deferred.end(), f->name()) != st->deferred.end()) {
-        detail::refresh(m, &obj, st->db.empty() ? "default" : st->db, {f->name()});
+        detail::refresh(m, &obj, {}, {f->name()});  // where it was read from, as routed
       }
       break;
     }

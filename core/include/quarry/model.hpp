@@ -113,6 +113,8 @@ class Field {
   // A ForeignKey's member learns where its object came from, to read the related
   // object from the same database later.
   virtual void bind(void*, const std::shared_ptr<const detail::LoadContext>&) const {}
+  // The related object a ForeignKey's member holds (assigned, or read), or null.
+  virtual const void* held(const void*) const { return nullptr; }
 
  protected:
   Field(std::string name, FieldSpec spec, bool null)

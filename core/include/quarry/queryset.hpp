@@ -166,7 +166,10 @@ bool has_prefetch(const Query& q);
 void prefetch(const Query& q, const std::vector<void*>& objs);
 std::shared_ptr<const Query> with_default_order_by_pk(const Query& q, bool descending);
 const ModelMeta& model_of(const Query& q);
+// The alias using() gave the query, or "" (the routers choose when it runs).
 const std::string& alias_of(const Query& q);
+// Where the routers write the query's model: using()'s alias, else db_for_write's.
+std::string write_alias_of(const Query& q);
 bool is_none(const Query& q);
 bool has_annotations(const Query& q);
 Expr subquery(std::shared_ptr<const Query> q);
@@ -702,18 +705,22 @@ class QuerySet
   // says whether it was created. Safe against a concurrent create of the same object.
   std::pair<T, bool> get_or_create(Kwargs lookups, Kwargs defaults = {}) const {
     const std::vector<std::pair<std::string, Expr>> kw(lookups.begin(), lookups.end());
+    // Read where it would be written, as Django does: a replica's older state must not
+    // make it create what the primary has.
+    const std::string alias = detail::write_alias_of(*this->q_);
+    const auto here = this->using_(alias);
     try {
-      return {this->filter(Q(lookups)).get(), false};
+      return {here.filter(Q(lookups)).get(), false};
     } catch (const DoesNotExist&) {
     }
     try {
-      return atomic(detail::alias_of(*this->q_), [&] {
-        return std::pair<T, bool>{create_from(kw, defaults), true};
+      return atomic(alias, [&] {
+        return std::pair<T, bool>{here.create_from(kw, defaults), true};
       });
     } catch (const IntegrityError&) {
       // Another connection created it first.
       try {
-        return {this->filter(Q(lookups)).get(), false};
+        return {here.filter(Q(lookups)).get(), false};
       } catch (const DoesNotExist&) {
       }
       throw;
@@ -723,15 +730,17 @@ class QuerySet
   // whether it was created. The row is locked while it is updated.
   std::pair<T, bool> update_or_create(Kwargs lookups, Kwargs defaults = {}) const {
     const std::vector<std::pair<std::string, Expr>> kw(lookups.begin(), lookups.end());
-    return atomic(detail::alias_of(*this->q_), [&] {
+    const std::string alias = detail::write_alias_of(*this->q_);
+    const auto here = this->using_(alias);
+    return atomic(alias, [&] {
       T obj{};
       try {
-        obj = this->select_for_update().filter(Q(lookups)).get();
+        obj = here.select_for_update().filter(Q(lookups)).get();
       } catch (const DoesNotExist&) {
-        return std::pair<T, bool>{create_from(kw, defaults), true};
+        return std::pair<T, bool>{here.create_from(kw, defaults), true};
       }
       detail::set_fields(meta<T>(), &obj, {defaults.begin(), defaults.end()});
-      detail::save(meta<T>(), &obj, detail::alias_of(*this->q_), {});
+      detail::save(meta<T>(), &obj, alias, {});
       return std::pair<T, bool>{std::move(obj), false};
     });
   }

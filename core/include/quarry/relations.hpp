@@ -40,7 +40,9 @@ namespace detail {
 // What a relation of the objects of one result reads lazily through: the database they
 // came from, the fetch mode, and under FetchMode::Peers the keys of all of them.
 struct LoadContext {
-  std::string alias = "default";
+  // The alias the objects were read from or saved to, which hints the routers where their
+  // relations are ("" for objects the program made: the routers alone decide).
+  std::string alias;
   const Field* via = nullptr;     // the relation it serves
   std::optional<FetchMode> mode;  // the queryset's own; else the scope's when touched
   bool collect_peers = false;     // the result was read under FetchMode::Peers
@@ -51,7 +53,7 @@ struct LoadContext {
 };
 
 // The `target` object with this key, read as the fetch mode says (ctx may be null: an
-// object the program made itself reads from "default", one query).
+// object the program made itself reads where the routers say, one query).
 std::shared_ptr<void> fetch_related(const LoadContext* ctx, const ModelMeta& target,
                                     const Value& key);
 
@@ -287,6 +289,10 @@ struct RefAccess {
   static void bind(Ref<T, K>& r, const std::shared_ptr<const LoadContext>& ctx) {
     r.ctx_ = ctx;
   }
+  template <class T, class K>
+  static const void* held(const Ref<T, K>& r) {
+    return r.obj_.get();
+  }
 };
 
 // The member of a ForeignKey or OneToOneField.
@@ -299,6 +305,9 @@ class RefField final : public MemberField<T, Ref<R, K>> {
   }
   void bind(void* obj, const std::shared_ptr<const LoadContext>& ctx) const override {
     RefAccess::bind(static_cast<T*>(obj)->*this->member(), ctx);
+  }
+  const void* held(const void* obj) const override {
+    return RefAccess::held(static_cast<const T*>(obj)->*this->member());
   }
 };
 

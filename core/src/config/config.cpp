@@ -139,8 +139,8 @@ std::string one_of(const Where& w, const YAML::Node& node, const std::string& ke
   w.fail(node, key, "expected one of " + list + ", got '" + s + "'");
 }
 
-std::vector<std::string> string_list(const Where& w, const YAML::Node& node,
-                                     const std::string& key) {
+std::vector<std::string> string_list(const Where& w, const YAML::Node& node, const std::string& key,
+                                     const char* what = "a folder or a list of folders") {
   std::vector<std::string> out;
   if (node.IsScalar()) {
     out.push_back(scalar(w, node, key));
@@ -149,7 +149,7 @@ std::vector<std::string> string_list(const Where& w, const YAML::Node& node,
       out.push_back(scalar(w, node[i], key + "[" + std::to_string(i) + "]"));
     }
   } else {
-    w.fail(node, key, "expected a folder or a list of folders");
+    w.fail(node, key, std::string("expected ") + what);
   }
   return out;
 }
@@ -258,7 +258,10 @@ DatabaseSettings read_database(const Where& w, const std::string& alias, const Y
                                               "statement_cache_size",
                                               "server_version",
                                               "isolation_level",
-                                              "select_for_update"};
+                                              "select_for_update",
+                                              "replicas",
+                                              "max_lag_ms",
+                                              "health_check_ms"};
 
   DatabaseSettings s;
   if (const YAML::Node url = node["url"]) {
@@ -313,6 +316,13 @@ DatabaseSettings read_database(const Where& w, const std::string& alias, const Y
           w, v, path, {"read_uncommitted", "read_committed", "repeatable_read", "serializable"});
     } else if (name == "select_for_update") {
       s.select_for_update = one_of(w, v, path, {"immediate", "ignore_options", "strict"});
+    } else if (name == "replicas") {
+      s.replicas = string_list(
+          w, v, path, "an alias or a URL, or a list of them");  // resolved once every alias is read
+    } else if (name == "max_lag_ms") {
+      s.max_lag_ms = integer(w, v, path, 0, 86'400'000);
+    } else if (name == "health_check_ms") {
+      s.health_check_ms = integer(w, v, path, 10, 3'600'000);
     } else {
       unknown_key(w, kv.first, key, name, kKeys);
     }
@@ -322,6 +332,114 @@ DatabaseSettings read_database(const Where& w, const std::string& alias, const Y
            "no engine: give engine: (sqlite, postgres, mysql or a plugin's name) or url:");
   }
   return s;
+}
+
+DatabaseSettings* find_alias(std::vector<DatabaseSettings>& dbs, std::string_view alias) {
+  for (auto& d : dbs) {
+    if (d.alias == alias) return &d;
+  }
+  return nullptr;
+}
+
+// databases.X.replicas: each an alias of the config, or a URL that becomes the alias
+// "X.replicaN" with X's other settings. A replica is of one primary, of X's engine, and
+// has no replicas of its own.
+void resolve_replicas(const Where& w, const YAML::Node& node, const std::string& primary,
+                      std::vector<DatabaseSettings>& dbs) {
+  const std::string key = "databases." + primary + ".replicas";
+  const std::vector<std::string> given = find_alias(dbs, primary)->replicas;
+  std::vector<std::string> aliases;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const std::string at = key + "[" + std::to_string(i) + "]";
+    const YAML::Node entry = node.IsSequence() ? node[i] : node;
+    std::string alias = given[i];
+    if (alias.find("://") != std::string::npos) {
+      DatabaseSettings r;
+      try {
+        r = parse_database_url(alias);
+      } catch (const ImproperlyConfigured& e) {
+        w.fail(entry, at, e.message());
+      }
+      const DatabaseSettings& p = *find_alias(dbs, primary);
+      DatabaseSettings made = p;
+      made.engine = r.engine;
+      made.host = r.host;
+      made.port = r.port;
+      made.name = r.name;
+      made.user = r.user;
+      made.password = r.password;
+      for (const auto& [k, v] : r.options) made.options[k] = v;
+      made.replicas.clear();
+      made.alias = primary + ".replica" + std::to_string(i + 1);
+      made.source = w.at(entry);
+      dbs.push_back(std::move(made));
+      alias = dbs.back().alias;
+    }
+    DatabaseSettings* r = find_alias(dbs, alias);
+    const DatabaseSettings& p = *find_alias(dbs, primary);
+    if (!r) w.fail(entry, at, "no database alias '" + alias + "' (give an alias or a URL)");
+    if (r->alias == primary) w.fail(entry, at, "an alias cannot be its own replica");
+    if (!r->replica_of.empty() && r->replica_of != primary) {
+      w.fail(entry, at, "'" + alias + "' is already a replica of '" + r->replica_of + "'");
+    }
+    if (!r->replicas.empty()) w.fail(entry, at, "'" + alias + "' has replicas of its own");
+    if (!p.replica_of.empty()) {
+      w.fail(entry, at, "'" + primary + "' is a replica of '" + p.replica_of + "' itself");
+    }
+    if (r->engine != p.engine) {
+      w.fail(entry, at,
+             "'" + alias + "' is " + r->engine + " and '" + primary + "' is " + p.engine +
+                 ": a replica runs the engine of its primary");
+    }
+    r->replica_of = primary;
+    aliases.push_back(alias);
+  }
+  find_alias(dbs, primary)->replicas = std::move(aliases);
+}
+
+// Nested options joined by dots: {routes: {Order: orders}} is routes.Order = orders; a
+// list gives its key once per item.
+void flatten_options(const Where& w, const YAML::Node& node, const std::string& prefix,
+                     const std::string& key,
+                     std::vector<std::pair<std::string, std::string>>& out) {
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      flatten_options(w, node[i], prefix, key + "[" + std::to_string(i) + "]", out);
+    }
+  } else if (node.IsMap()) {
+    for (const auto& kv : node) {
+      const std::string name = kv.first.as<std::string>();
+      const std::string joined = prefix.empty() ? name : prefix + "." + name;
+      flatten_options(w, kv.second, joined, key + "." + name, out);
+    }
+  } else {
+    out.emplace_back(prefix, scalar(w, node, key));
+  }
+}
+
+// routers: [name, {name: ..., option: ...}, ...]
+std::vector<RouterSettings> read_routers(const Where& w, const YAML::Node& node) {
+  if (!node.IsSequence()) w.fail(node, "routers", "expected a list of router names");
+  std::vector<RouterSettings> out;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string key = "routers[" + std::to_string(i) + "]";
+    const YAML::Node entry = node[i];
+    RouterSettings r;
+    r.source = w.at(entry);
+    if (entry.IsScalar()) {
+      r.name = scalar(w, entry, key);
+    } else if (entry.IsMap() && entry["name"]) {
+      r.name = scalar(w, entry["name"], key + ".name");
+      for (const auto& kv : entry) {
+        const std::string name = kv.first.as<std::string>();
+        if (name != "name") flatten_options(w, kv.second, name, key + "." + name, r.options);
+      }
+    } else {
+      w.fail(entry, key, "expected a router's name, or a mapping with name: and its options");
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace
@@ -372,7 +490,7 @@ Config parse_config(std::string_view yaml, const std::string& source) {
 
   Config config;
   config.source = source;
-  static const std::set<std::string> kTop = {"databases", "plugin_path"};
+  static const std::set<std::string> kTop = {"databases", "plugin_path", "routers"};
   for (const auto& kv : root) {
     const std::string name = kv.first.as<std::string>();
     if (!kTop.count(name)) unknown_key(w, kv.first, "", name, kTop);
@@ -397,6 +515,12 @@ Config parse_config(std::string_view yaml, const std::string& source) {
     if (!valid) w.fail(kv.first, "databases." + alias, "an alias is letters, digits, '_' and '-'");
     config.databases.push_back(read_database(w, alias, kv.second, config.plugin_path, base_dir));
   }
+  for (const auto& kv : dbs) {
+    if (const YAML::Node r = kv.second["replicas"]) {
+      resolve_replicas(w, r, kv.first.as<std::string>(), config.databases);
+    }
+  }
+  if (const YAML::Node routers = root["routers"]) config.routers = read_routers(w, routers);
   return config;
 }
 }  // namespace
@@ -407,6 +531,13 @@ Config Config::load(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return parse(ss.str(), path);
+}
+
+const std::string* RouterSettings::option(std::string_view key) const {
+  for (const auto& [k, v] : options) {
+    if (k == key) return &v;
+  }
+  return nullptr;
 }
 
 const DatabaseSettings& Config::database(std::string_view alias) const {

@@ -4,9 +4,12 @@
 #include <map>
 #include <vector>
 
+#include "orm/route.hpp"
 #include "quarry/database.hpp"
 #include "quarry/errors.hpp"
 #include "quarry/plugin/abi.h"
+#include "routing/causal_tokens.hpp"
+#include "routing/replica_set.hpp"
 
 namespace quarry {
 namespace detail {
@@ -15,6 +18,7 @@ namespace detail {
 // deep they are, whether the innermost is marked for rollback, and the callbacks
 // waiting for the outermost COMMIT.
 struct ThreadTransaction {
+  Database* db = nullptr;
   PooledConnection lease;
   int depth = 0;
   bool needs_rollback = false;
@@ -91,7 +95,8 @@ Atomic::Atomic(std::string alias, AtomicOptions options)
   auto& tx = transactions()[alias_];
   if (tx.depth == 0) {
     try {
-      tx.lease = database(alias_).acquire();
+      tx.db = &database(alias_);
+      tx.lease = tx.db->acquire();
       tx.lease->begin();
     } catch (...) {
       transactions().erase(alias_);
@@ -177,6 +182,8 @@ void Atomic::commit() {
   std::vector<std::function<void()>> callbacks = std::move(tx.on_commit);
   try {
     tx.lease->commit();
+    // Reads after it, on replicas, wait for it (read-your-writes).
+    if (tx.db->replica_set()) detail::note_commit(*tx.db, *tx.lease);
   } catch (...) {
     transactions().erase(alias_);
     throw;
@@ -231,15 +238,48 @@ bool Lease::in_atomic_block(std::string_view alias) {
   return open_block(alias) != nullptr;
 }
 
-Lease::Lease(std::string_view alias) {
-  if (ThreadTransaction* tx = open_block(alias)) {
-    if (broken(*tx)) refuse(alias);
+Lease::Lease(std::string_view alias) : Lease(quarry::database(alias)) {}
+
+Lease::Lease(Database& db) {
+  use(db);
+}
+
+void Lease::use(Database& db) {
+  if (ThreadTransaction* tx = open_block(db.alias())) {
+    if (broken(*tx)) refuse(db.alias());
     conn_ = tx->lease.get();
+    db_ = &db;
     return;
   }
-  db_ = &database(alias);
-  pooled_ = db_->acquire();
+  lease_from(db);
+}
+
+Lease::Lease(const ReadRoute& route) {
+  if (route.replica_ok) {
+    ReplicaSet& set = *route.db->replica_set();
+    if (const int i = set.pick(); i >= 0) {
+      Database& replica = set.replica(static_cast<std::size_t>(i));
+      try {
+        lease_from(replica);
+        if (caught_up(set, static_cast<std::size_t>(i), *conn_)) return;
+      } catch (const OperationalError& e) {  // down or gone: the primary serves, no error
+        set.set_down(static_cast<std::size_t>(i), e.what());
+      }
+      pooled_ = PooledConnection();
+      conn_ = nullptr;
+    }
+  }
+  use(*route.db);
+}
+
+void Lease::lease_from(Database& db) {
+  db_ = &db;
+  pooled_ = db.acquire();
   conn_ = pooled_.get();
+}
+
+void Lease::wrote() {
+  if (pooled_ && db_->replica_set()) note_commit(*db_, *conn_);
 }
 
 ResultSet Lease::read(std::string_view sql, std::span<const Value> params, ExecOptions opts) {
@@ -252,8 +292,7 @@ ResultSet Lease::read(std::string_view sql, std::span<const Value> params, ExecO
     }
   }
   pooled_ = PooledConnection();  // back first: a pool of one would wait for it
-  pooled_ = db_->acquire();
-  conn_ = pooled_.get();
+  lease_from(*db_);
   return conn_->query(sql, params, opts);
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 
+#include "orm/route.hpp"
 #include "orm/compiler.hpp"
 #include "orm/query.hpp"
 #include "quarry/database.hpp"
@@ -61,7 +62,7 @@ const ModelMeta* columns_of(const std::string& name, const Query& q) {
   head.combinator = Combinator::None;
   head.combined.clear();
   head.select_related.clear();
-  const Compiled c = compile_select(head, database(q.alias).dialect());
+  const Compiled c = compile_select(head, route_read(q).db->dialect());
   std::vector<Column> columns;
   for (const Field* f : c.fields) {
     columns.push_back({f->column(), f->data_kind(),
@@ -140,6 +141,7 @@ std::shared_ptr<const Query> cte_rows(const std::shared_ptr<const CteNode>& node
   }
   auto q = std::make_shared<Query>(*node->columns);
   q->alias = node->query->alias;
+  q->hint_db = node->query->hint_db;
   q->values_mode = true;
   q->ordered = true;
   q->ctes.push_back(node);

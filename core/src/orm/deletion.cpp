@@ -9,6 +9,7 @@
 
 #include "orm/compiler.hpp"
 #include "orm/relation_paths.hpp"
+#include "orm/route.hpp"
 #include "quarry/database.hpp"
 #include "quarry/deletion.hpp"
 #include "quarry/queryset.hpp"
@@ -19,10 +20,14 @@ namespace {
 // Statements name at most this many keys (SQLite's parameter limit is 999).
 constexpr std::size_t kKeysPerStatement = 500;
 
+// q.alias is set: remove() routed it.
 int64_t plain_delete(const Query& q) {
-  const Compiled c = compile_delete(q, database(q.alias).dialect());
-  Lease lease(q.alias);
-  return lease->execute(c.sql, c.params);
+  Database& db = database(q.alias);
+  const Compiled c = compile_delete(q, db.dialect());
+  Lease lease(db);
+  const int64_t n = lease->execute(c.sql, c.params);
+  lease.wrote();
+  return n;
 }
 
 // Whether deleting rows of m may touch other rows.
@@ -287,8 +292,13 @@ class Collector {
 
 }  // namespace
 
-DeleteResult remove(const Query& q) {
-  if (q.matches_nothing() && !q.sliced()) return {};  // no rows, no query
+DeleteResult remove(const Query& given) {
+  if (given.matches_nothing() && !given.sliced()) return {};  // no rows, no query
+  // Every statement below runs where the routers write the model.
+  const std::shared_ptr<const Query> routed =
+      given.alias.empty() ? with_alias(given, route_write(*given.model, {}, nullptr).alias())
+                          : nullptr;
+  const Query& q = routed ? *routed : given;
   if (!has_dependents(*q.model)) return counted(*q.model, plain_delete(q));
   return atomic(q.alias, [&] {
     std::vector<Value> keys;

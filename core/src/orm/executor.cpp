@@ -8,6 +8,7 @@
 
 #include "orm/compiler.hpp"
 #include "orm/relation_paths.hpp"
+#include "orm/route.hpp"
 #include "orm/select_cache.hpp"
 #include "quarry/database.hpp"
 #include "quarry/queryset.hpp"
@@ -16,8 +17,9 @@
 namespace quarry::detail {
 namespace {
 
-const Dialect& dialect_for(const Query& q) {
-  return database(q.alias).dialect();
+// The dialect of the alias a read is routed to (route_read: before compiling).
+const Dialect& dialect_of(const ReadRoute& r) {
+  return r.db->dialect();
 }
 
 // A raw column as the kind the compiler said it is (SQLite's text dates as DateTime),
@@ -41,12 +43,12 @@ namespace {
 // What the ForeignKeys of one model's objects in a result read lazily through.
 using Contexts = std::vector<std::shared_ptr<LoadContext>>;
 
-Contexts contexts_for(const Query& q, const ModelMeta& m) {
+Contexts contexts_for(const Query& q, const ModelMeta& m, const std::string& alias) {
   Contexts out;
   const FetchMode mode = q.fetch_mode.value_or(scoped_fetch_mode().value_or(FetchMode::One));
   for (const Field* f : m.foreign_keys()) {
     auto c = std::make_shared<LoadContext>();
-    c->alias = q.alias;
+    c->alias = alias;
     c->via = f;
     c->mode = q.fetch_mode;
     c->collect_peers = mode == FetchMode::Peers;
@@ -73,13 +75,14 @@ namespace {
 
 // select_for_update() needs a transaction; where the backend has no row locks (SQLite)
 // the alias's policy says what it means (docs/config.md).
-void check_row_locks(const Query& q) {
-  if (!Lease::in_atomic_block(q.alias)) {
+void check_row_locks(const Query& q, const ReadRoute& r) {
+  if (!q.for_update) return;
+  if (!Lease::in_atomic_block(r.db->alias())) {
     throw TransactionManagementError("select_for_update cannot be used outside of a transaction.");
   }
-  const Dialect& d = dialect_for(q);
+  const Dialect& d = dialect_of(r);
   if (d.features().has("has_select_for_update")) return;
-  const DatabaseSettings& settings = database(q.alias).settings();
+  const DatabaseSettings& settings = r.db->settings();
   const std::string& policy = settings.select_for_update;
   const std::string backend = d.engine_name() + " " + d.server_version();
   if (policy == "strict" || !immediate_blocks(settings, d)) {
@@ -149,10 +152,10 @@ struct Cursor::State {
     }
   }
 
-  State(const Query& q, CompiledSelect c, bool stream)
-      : lease(q.alias),
+  State(const Query& q, const ReadRoute& route, CompiledSelect c, bool stream)
+      : lease(route),
         model(q.model),
-        alias(q.alias),
+        alias(route.db->alias()),
         select(std::move(c)),
         extras_first(select.shape->extras_first()),
         rs(lease.read(select.shape->sql, select.params,
@@ -164,16 +167,16 @@ struct Cursor::State {
                            std::to_string(extras_first + compiled.extras.size()) + " it selects");
     }
     if (!q.values_mode) {
-      contexts = contexts_for(q, *q.model);
+      contexts = contexts_for(q, *q.model, alias);
       // Most models have no Many<> members and pay nothing for them.
       bool any_members = !q.model->members().empty();
       for (const auto& rel : compiled.related) any_members |= !rel.model->members().empty();
       if (any_members) {
         members = std::make_shared<LoadContext>();
-        members->alias = q.alias;
+        members->alias = alias;
       }
       for (const auto& rel : compiled.related) {
-        related_contexts.push_back(contexts_for(q, *rel.model));
+        related_contexts.push_back(contexts_for(q, *rel.model, alias));
         auto& deferred_here = related_deferred.emplace_back();
         if (!rel.model->has_state() || rel.fields.size() == rel.model->fields().size()) continue;
         for (const auto& f : rel.model->fields()) {
@@ -208,9 +211,10 @@ struct Cursor::State {
 };
 
 Cursor::Cursor(const Query& q, bool stream) {
-  if (q.for_update) check_row_locks(q);
+  const ReadRoute route = route_read(q);
+  check_row_locks(q, route);
   if (q.matches_nothing()) return;  // no rows, no query
-  s_ = std::make_unique<State>(q, compile_select_cached(q, dialect_for(q)), stream);
+  s_ = std::make_unique<State>(q, route, compile_select_cached(q, dialect_of(route)), stream);
 }
 
 Cursor::~Cursor() = default;
@@ -311,20 +315,22 @@ Record Cursor::record() const {
 }
 
 int64_t count(const Query& q) {
-  if (q.for_update) check_row_locks(q);
+  const ReadRoute route = route_read(q);
+  check_row_locks(q, route);
   if (q.matches_nothing()) return 0;
-  const Compiled c = compile_count(q, dialect_for(q));
-  Lease lease(q.alias);
+  const Compiled c = compile_count(q, dialect_of(route));
+  Lease lease(route);
   ResultSet rs = lease.read(c.sql, c.params);
   rs.next();
   return rs.row().get<int64_t>(0);
 }
 
 bool exists(const Query& q) {
-  if (q.for_update) check_row_locks(q);
+  const ReadRoute route = route_read(q);
+  check_row_locks(q, route);
   if (q.matches_nothing()) return false;
-  const Compiled c = compile_exists(q, dialect_for(q));
-  Lease lease(q.alias);
+  const Compiled c = compile_exists(q, dialect_of(route));
+  Lease lease(route);
   ResultSet rs = lease.read(c.sql, c.params);
   return rs.next();
 }
@@ -346,7 +352,8 @@ Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>
     }
     validate(q, e);
   }
-  if (q.for_update) check_row_locks(q);
+  const ReadRoute route = route_read(q);
+  check_row_locks(q, route);
   if (q.matches_nothing()) {  // as Django: COUNT is 0, the others their default or NULL
     std::vector<Value> values;
     auto names = std::make_shared<std::vector<std::string>>();
@@ -361,8 +368,8 @@ Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>
     }
     return Record(std::move(names), std::move(values));
   }
-  const Compiled c = compile_aggregate(q, dialect_for(q), named);
-  Lease lease(q.alias);
+  const Compiled c = compile_aggregate(q, dialect_of(route), named);
+  Lease lease(route);
   ResultSet rs = lease.read(c.sql, c.params);
   rs.next();
   auto names = std::make_shared<std::vector<std::string>>();
@@ -380,10 +387,13 @@ int64_t update(const Query& q, const std::vector<std::pair<std::string, Expr>>& 
     q.model->field(name);
     validate(q, e);
   }
+  Database& db = route_write(*q.model, q.alias, nullptr);
   if (q.matches_nothing() && !q.sliced()) return 0;  // a slice is refused below, as ever
-  const Compiled c = compile_update(q, dialect_for(q), assignments);
-  Lease lease(q.alias);
-  return lease->execute(c.sql, c.params);
+  const Compiled c = compile_update(q, db.dialect(), assignments);
+  Lease lease(db);
+  const int64_t n = lease->execute(c.sql, c.params);
+  lease.wrote();
+  return n;
 }
 
 namespace {
@@ -443,11 +453,12 @@ std::string explain_prefix(const Dialect& d, const ExplainOptions& o) {
 }  // namespace
 
 std::string explain(const Query& q, const ExplainOptions& options) {
-  const Dialect& d = dialect_for(q);
+  const ReadRoute route = route_read(q);
+  const Dialect& d = dialect_of(route);
   const std::string prefix = explain_prefix(d, options);  // checked before any SQL runs
   if (q.empty) throw ProgrammingError("explain(): the queryset is none(); it runs no query");
   const Compiled c = compile_select(q, d);
-  Lease lease(q.alias);
+  Lease lease(route);
   ResultSet rs = lease->query(prefix + " " + c.sql, c.params);
   std::string out;
   while (rs.next()) {
@@ -463,7 +474,7 @@ std::string explain(const Query& q, const ExplainOptions& options) {
 }
 
 CompiledSql sql_of(const Query& q) {
-  Compiled c = compile_select(q, dialect_for(q));
+  Compiled c = compile_select(q, dialect_of(route_read(q)));
   return CompiledSql{std::move(c.sql), std::move(c.params)};
 }
 

@@ -3,6 +3,7 @@
 
 #include "orm/compiler.hpp"
 #include "orm/relation_paths.hpp"
+#include "orm/route.hpp"
 #include "quarry/database.hpp"
 #include "quarry/queryset.hpp"
 #include "quarry/relations.hpp"
@@ -10,9 +11,9 @@
 namespace quarry::detail {
 namespace {
 
-const std::string& alias_of(const ManyBinding& b) {
-  static const std::string kDefault = "default";
-  return b.context ? b.context->alias : kDefault;
+// Where the binding's object came from: the routers' hint.
+std::string_view alias_of(const ManyBinding& b) {
+  return b.context ? std::string_view(b.context->alias) : std::string_view();
 }
 
 bool unset(const Value& key) {
@@ -20,9 +21,10 @@ bool unset(const Value& key) {
          (key.type() == ValueType::Text && key.as<std::string>().empty());
 }
 
-// The query of the other model's rows, on the binding's database.
+// The query of the other model's rows, read where the routers place them for the
+// binding's object.
 std::shared_ptr<const Query> rows_of(const ModelMeta& m, const ManyBinding& b) {
-  return with_alias(*make_query(m), alias_of(b));
+  return hinted(make_query(m), alias_of(b));
 }
 
 }  // namespace
@@ -50,7 +52,12 @@ void change_many(const ManyBinding& b, ManyChange op, std::vector<Value> keys) {
     }
   }
   const Relation rel = relation_of(*b.member);
-  const std::string& alias = alias_of(b);
+  // Written where the routers write the rows that hold the links (Django: the through
+  // model, or the other model of a reverse ForeignKey).
+  const ModelMeta& holder =
+      rel.kind == Relation::Kind::Reverse ? rel.field->model() : *through_of(*rel.field).model;
+  Database& db = route_write(holder, {}, nullptr, alias_of(b));
+  const std::string& alias = db.alias();
   atomic(alias, [&] {
     if (rel.kind == Relation::Kind::Reverse) {
       // The other model's ForeignKey holds the link.

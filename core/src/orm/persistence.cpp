@@ -5,6 +5,8 @@
 
 #include "orm/compiler.hpp"
 #include "orm/relation_paths.hpp"
+#include "orm/route.hpp"
+#include "routing/router_chain.hpp"
 #include "quarry/database.hpp"
 #include "quarry/queryset.hpp"
 #include "quarry/relations.hpp"
@@ -83,6 +85,26 @@ void insert(const ModelMeta& m, void* obj, Connection& conn) {
 
 }  // namespace
 
+namespace {
+
+// An object written to `alias` may point only at objects the routers let it (Django's
+// allow_relation(), which it asks on assignment; here before the write's SQL). The other
+// object's alias is its ModelState's, else where the routers write its model.
+void check_relations(const ModelMeta& m, const void* obj, const std::string& alias) {
+  for (const Field* f : m.foreign_keys()) {
+    const void* other = f->held(obj);
+    if (!other) continue;
+    const ModelMeta& to = f->target();
+    std::string there(alias_of_object(to, other));
+    if (there.empty() && !databases().routers().empty()) {
+      there = route_write(to, {}, other).alias();
+    }
+    check_relation(m, alias, to, there, m.name() + "." + f->name());
+  }
+}
+
+}  // namespace
+
 void save(const ModelMeta& m, void* obj, const std::string& alias,
           const std::vector<std::string>& given_fields, bool force_insert) {
   if (force_insert && !given_fields.empty()) {
@@ -99,27 +121,31 @@ void save(const ModelMeta& m, void* obj, const std::string& alias,
       }
     }
   }
+  Database& db = route_write(m, alias, obj);
+  check_relations(m, obj, db.alias());
   const bool had_default_key = m.pk().spec().has_default() && unset(m.pk().get(obj));
   default_pk(m, obj);
   const Field& pk = m.pk();
-  Lease lease(alias);
+  Lease lease(db);
   Connection& conn = *lease;
   const Value key = pk.get(obj);
   struct MarkSaved {
     const ModelMeta& m;
     void* obj;
     ModelState* st;
-    const std::string& alias;
+    Lease& lease;
     bool done = false;
     ~MarkSaved() {
       if (!done) return;
+      const std::string& alias = lease.database().alias();
       if (st) {
         st->adding = false;
         st->db = alias;
       }
       bind_members(m, obj, alias);  // its Many<> members can be used now
+      lease.wrote();
     }
-  } mark{m, obj, st, alias};
+  } mark{m, obj, st, lease};
   // A key the object just got from its default is new: no UPDATE to try (as Django); nor
   // when the caller asks for an INSERT (create(): a key that exists is an IntegrityError).
   if (!force_insert && !unset(key) && !(had_default_key && (!st || st->adding))) {
@@ -172,7 +198,7 @@ DeleteResult remove_object(const ModelMeta& m, void* obj, const std::string& ali
                      " attribute is not set.");
   }
   Query q(m);
-  q.alias = alias;
+  q.alias = route_write(m, alias, obj).alias();
   q.where.push_back(Q("pk", key).ptr());
   DeleteResult n = remove(q);  // with what points at it, as on_delete says
   if (m.pk().auto_increment()) m.pk().set(obj, Value(int64_t{0}));
@@ -304,8 +330,10 @@ void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::
   // Objects with a key given and objects waiting for one go in separate statements.
   std::vector<void*> keyed, unkeyed;
   for (void* o : objs) (pk.auto_increment() && unset(pk.get(o)) ? unkeyed : keyed).push_back(o);
-  atomic(alias, [&] {
-    Lease lease(alias);
+  Database& db = route_write(m, alias, objs.front());
+  for (void* o : objs) check_relations(m, o, db.alias());
+  atomic(db.alias(), [&] {
+    Lease lease(db);
     Connection& conn = *lease;
     for (const bool with_key : {true, false}) {
       const std::span<void* const> group = with_key ? keyed : unkeyed;
@@ -327,7 +355,7 @@ void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::
   });
   if (!m.members().empty()) {
     auto ctx = std::make_shared<LoadContext>();
-    ctx->alias = alias;
+    ctx->alias = db.alias();
     for (void* o : objs) {
       if (!unset(pk.get(o))) bind_members(m, o, ctx);
     }
@@ -352,8 +380,9 @@ int64_t update_many(const ModelMeta& m, const std::vector<void*>& objs,
   }
   if (objs.empty()) return 0;
   int64_t rows = 0;
-  atomic(alias, [&] {
-    Lease lease(alias);
+  Database& db = route_write(m, alias, objs.front());
+  atomic(db.alias(), [&] {
+    Lease lease(db);
     Connection& conn = *lease;
     const Dialect& d = conn.dialect();
     // Each object takes a key and a value per field in the CASEs, and a key in the IN.
@@ -380,7 +409,8 @@ int64_t update_many(const ModelMeta& m, const std::vector<void*>& objs,
 void refresh(const ModelMeta& m, void* obj, const std::string& alias,
              const std::vector<std::string>& fields) {
   auto q = std::make_shared<Query>(m);
-  q->alias = alias;
+  q->alias = alias;  // using(); else the routers read it, hinted with where it was read from
+  q->hint_db = alias_of_object(m, obj);
   q->where.push_back(Q("pk", m.pk().get(obj)).ptr());
   for (const auto& n : fields) m.field(n);
   q->only_fields = fields;

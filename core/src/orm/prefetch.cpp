@@ -5,6 +5,7 @@
 
 #include "orm/query.hpp"
 #include "orm/relation_paths.hpp"
+#include "orm/route.hpp"
 #include "quarry/queryset.hpp"
 #include "quarry/relations.hpp"
 
@@ -106,7 +107,11 @@ Level prefetch_level(const Query& q, const ModelMeta& m, const std::string& name
     throw FieldError("Prefetch('" + custom->lookup + "'): the queryset is of " +
                      base->model->name() + ", the relation reaches " + to.name());
   }
-  base = with_alias(*base, q.alias);
+  // Read where the routers place the related rows for these parents (their alias, or
+  // their query's); a Prefetch queryset's own using() wins.
+  std::string_view from = alias_of_object(m, parents.front());
+  if (from.empty()) from = q.alias.empty() ? std::string_view(q.hint_db) : q.alias;
+  base = hinted(std::move(base), from);
   Level level{&to, {}};
 
   if (rel->kind == Relation::Kind::Forward) {

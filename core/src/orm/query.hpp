@@ -106,7 +106,11 @@ class Query {
   explicit Query(const ModelMeta& m) : model(&m) {}
 
   const ModelMeta* model;
-  std::string alias = "default";
+  // using(): the alias that runs it; "" until then: the routers choose when it runs
+  // (orm/route.hpp), hinted with hint_db, the alias of the object it starts from (the
+  // parent of a related lookup), if any.
+  std::string alias;
+  std::string hint_db;
   SharedList<QPtr> where;  // ANDed together; exclude() adds a negated node
   SharedList<OrderBy> order_by;
   bool ordered = false;  // order_by() was called: Meta.ordering no longer applies

@@ -7,6 +7,7 @@
 
 #include "orm/compiler.hpp"
 #include "orm/query.hpp"
+#include "orm/route.hpp"
 #include "quarry/queryset.hpp"
 
 namespace quarry::detail {
@@ -351,6 +352,10 @@ const ModelMeta& model_of(const Query& q) {
 }
 const std::string& alias_of(const Query& q) {
   return q.alias;
+}
+
+std::string write_alias_of(const Query& q) {
+  return route_write(*q.model, q.alias, nullptr).alias();
 }
 bool is_none(const Query& q) {
   return q.matches_nothing();

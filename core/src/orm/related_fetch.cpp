@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "orm/query.hpp"
+#include "orm/route.hpp"
 #include "quarry/queryset.hpp"
 #include "quarry/relations.hpp"
 
@@ -32,7 +33,7 @@ namespace {
 std::vector<std::shared_ptr<void>> read_by_keys(const ModelMeta& target, const std::string& alias,
                                                 std::vector<Value> keys) {
   std::vector<std::shared_ptr<void>> out;
-  auto q = with_alias(*make_query(target), alias);
+  auto q = hinted(make_query(target), alias);
   q = keys.size() == 1 ? with_filter(std::move(q), Q("pk", keys.front()), false)
                        : with_filter(std::move(q), Q("pk__in", Expr(keys)), false);
   Cursor c(*q);
@@ -55,7 +56,7 @@ std::shared_ptr<void> fetch_related(const LoadContext* ctx, const ModelMeta& tar
                                     const Value& key) {
   const FetchMode mode =
       (ctx && ctx->mode) ? *ctx->mode : scoped_fetch_mode().value_or(FetchMode::One);
-  const std::string alias = ctx ? ctx->alias : "default";
+  const std::string alias = ctx ? ctx->alias : std::string();
   if (mode == FetchMode::Raise) {
     throw FieldFetchBlocked("Fetching of " + describe(ctx, target) +
                             " blocked: the fetch mode is Raise (read it with select_related or "

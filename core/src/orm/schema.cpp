@@ -8,6 +8,7 @@
 #include "orm/relation_paths.hpp"
 #include "quarry/atomic.hpp"
 #include "quarry/database.hpp"
+#include "routing/router_chain.hpp"
 
 namespace quarry {
 namespace {
@@ -197,18 +198,43 @@ std::vector<const ModelMeta*> with_through_tables(const std::vector<const ModelM
 
 }  // namespace
 
+namespace {
+
+// The models whose tables belong on alias, as the routers' allow_migrate() says; none on
+// a replica, whose tables are its primary's.
+std::vector<const ModelMeta*> migrated_on(const std::vector<const ModelMeta*>& models,
+                                          Database& db) {
+  if (!db.settings().replica_of.empty()) {
+    throw ProgrammingError("'" + db.alias() + "' is a replica of '" + db.settings().replica_of +
+                           "': its tables are made on the primary, and replicated");
+  }
+  const RouterChain& routers = databases().routers();
+  if (routers.empty()) return models;
+  std::vector<const ModelMeta*> out;
+  for (const ModelMeta* m : models) {
+    if (routers.allow_migrate(db.alias(), *m)) out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace
+
 void create_tables(const std::vector<const ModelMeta*>& models, const std::string& alias) {
-  Lease lease(alias);
-  for (const ModelMeta* m : by_dependency(with_through_tables(models))) {
+  Database& db = database(alias);
+  const std::vector<const ModelMeta*> mine = migrated_on(models, db);
+  Lease lease(db);
+  for (const ModelMeta* m : by_dependency(with_through_tables(mine))) {
     for (const auto& sql : create_table_sql(*m, lease->dialect())) lease->execute_script(sql);
   }
 }
 
 void drop_tables(const std::vector<const ModelMeta*>& models, const std::string& alias) {
-  Lease lease(alias);
+  Database& db = database(alias);
+  const std::vector<const ModelMeta*> mine = migrated_on(models, db);
+  Lease lease(db);
   const Dialect& d = lease->dialect();
   // The rows pointing at a table go first.
-  const std::vector<const ModelMeta*> ordered = by_dependency(with_through_tables(models));
+  const std::vector<const ModelMeta*> ordered = by_dependency(with_through_tables(mine));
   for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) {
     std::string table;
     d.append_quoted(table, (*it)->table());
