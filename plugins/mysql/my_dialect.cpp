@@ -133,6 +133,23 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
     d->set("ddl.create_index", "CREATE {unique}INDEX {name} ON {table} ({columns}){where}");
   }
 
+  // Replication by GTID (MariaDB's; MySQL's GTIDs differ and are not described yet).
+  // The token is the primary's binary log position in every domain, not the session's
+  // @@last_gtid: that names one domain only, and a later token must cover this
+  // connection's earlier commits in other domains too. MASTER_GTID_WAIT takes such a
+  // list and, with a timeout of 0, answers at once (0: applied, -1: not yet). A
+  // replica is a server whose replication SQL thread runs (Slaves_running, readable by
+  // any user; @@read_only is an operator's setting, and PROCESSLIST needs PROCESS).
+  if (maria) {
+    d->set("replica.position", "SELECT @@global.gtid_binlog_pos");
+    d->set("replica.reached", "SELECT COALESCE(MASTER_GTID_WAIT(?, 0) = 0, 0)");
+    d->set("replica.lag", "SHOW SLAVE STATUS");
+    d->set("replica.lag.column", "Seconds_Behind_Master");
+    d->set("replica.is_replica",
+           "SELECT COALESCE(MAX(VARIABLE_VALUE > 0), 0) FROM information_schema.GLOBAL_STATUS "
+           "WHERE VARIABLE_NAME = 'SLAVES_RUNNING'");
+  }
+
   d->feature("has_returning", maria && v >= sdk::ServerVersion{10, 5});
   d->feature("can_return_rows_from_bulk_insert", maria && v >= sdk::ServerVersion{10, 5});
   d->feature("has_select_for_update", true);

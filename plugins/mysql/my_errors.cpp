@@ -41,6 +41,7 @@ quarry_error_class classify(unsigned int code, const char* sqlstate) {
     case 2002:  // CR_CONNECTION_ERROR
     case 2003:  // CR_CONN_HOST_ERROR
     case 2005:  // CR_UNKNOWN_HOST
+    case 1290:  // ER_OPTION_PREVENTS_STATEMENT: a write on a read_only server (a replica)
       return QUARRY_ERR_OPERATIONAL;
     case 1235:  // ER_NOT_SUPPORTED_YET
     case 1295:  // ER_UNSUPPORTED_PS

@@ -73,6 +73,23 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
          "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
          "WHERE t.relname = $1 AND ns.nspname = current_schema() ORDER BY 1, 3");
 
+  // Replication (streaming standbys). The token is the WAL insert position: with
+  // synchronous_commit off, pg_current_wal_lsn() (the write position) may still stand
+  // before the commit record just made. A standby has applied a commit, and shows it to
+  // new snapshots, once its replay position has passed the commit record.
+  d->set("replica.position", "SELECT CAST(pg_current_wal_insert_lsn() AS text)");
+  d->set("replica.reached",
+         "SELECT COALESCE(pg_last_wal_replay_lsn() >= CAST($1 AS pg_lsn), false)");
+  // Caught up (all WAL received is replayed): 0, even when the primary is idle; behind:
+  // the age of the last transaction replayed; no WAL receiver (a primary, or a standby
+  // cut off from its primary): NULL.
+  d->set("replica.lag",
+         "SELECT CAST(CASE WHEN NOT EXISTS (SELECT 1 FROM pg_stat_wal_receiver) THEN NULL "
+         "WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0 "
+         "ELSE GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - "
+         "pg_last_xact_replay_timestamp())) END AS double precision) AS lag");
+  d->set("replica.is_replica", "SELECT pg_is_in_recovery()");
+
   d->feature("supports_transactional_ddl", true);
   d->feature("text_holds_nul", false);
   d->feature("patterns_hold_nul", false);

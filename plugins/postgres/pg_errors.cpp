@@ -15,6 +15,8 @@ quarry_error_class classify(std::string_view s) {
   if (s == "57P01" || s == "57P02" || s == "57P03") return QUARRY_ERR_CONNECTION_LOST;
   if (s == "0A000") return QUARRY_ERR_NOT_SUPPORTED;
   if (s == "3D000" || s == "3F000") return QUARRY_ERR_PROGRAMMING;  // no such database/schema
+  // A write on a server that takes none (a hot standby): as MariaDB's read_only.
+  if (s == "25006") return QUARRY_ERR_OPERATIONAL;
   const std::string_view cls = s.substr(0, 2);
   if (cls == "23") return QUARRY_ERR_INTEGRITY;
   if (cls == "40") return QUARRY_ERR_TRANSACTION_ROLLBACK;

@@ -12,11 +12,6 @@ std::string& current() {
   return name;
 }
 
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci && (std::string(ci) == "true" || std::string(ci) == "1");
-}
-
 std::string sqlite_file() {
   static const std::string path = [] {
     const auto dir = std::filesystem::temp_directory_path();
@@ -25,6 +20,11 @@ std::string sqlite_file() {
   return path;
 }
 }  // namespace
+
+bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && (std::string(ci) == "true" || std::string(ci) == "1");
+}
 
 const std::string& backend() {
   return current();
@@ -41,21 +41,28 @@ std::string backend_url() {
 }
 
 std::unique_ptr<Databases> open_databases(const std::string& extra_yaml) {
-  const std::string yaml =
-      "databases:\n  default:\n    url: \"" + backend_url() + "\"\n" + extra_yaml;
+  return open_databases_at(backend_url(), extra_yaml);
+}
+
+std::unique_ptr<Databases> open_databases_at(const std::string& url,
+                                             const std::string& extra_yaml) {
+  const std::string yaml = "databases:\n  default:\n    url: \"" + url + "\"\n" + extra_yaml;
   return std::make_unique<Databases>(Config::parse(yaml, "<test config>"));
 }
 
-bool require_backend() {
-  if (!backend_url().empty()) return true;
-  const std::string why = "no " + backend() + " server: set QUARRY_TEST_" +
-                          (backend() == "postgres" ? "POSTGRES" : "MYSQL") +
-                          "_URL (scripts/test-all.sh starts the servers and sets it)";
+void missing_server(const std::string& why) {
   if (in_ci()) {
     ADD_FAILURE() << why << "; under CI a missing server is a failure";
   } else {
     [&] { GTEST_SKIP() << why; }();  // GTEST_SKIP returns; the lambda keeps it in here
   }
+}
+
+bool require_backend() {
+  if (!backend_url().empty()) return true;
+  missing_server("no " + backend() + " server: set QUARRY_TEST_" +
+                 (backend() == "postgres" ? "POSTGRES" : "MYSQL") +
+                 "_URL (scripts/test-all.sh starts the servers and sets it)");
   return false;
 }
 

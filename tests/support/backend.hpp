@@ -25,6 +25,14 @@ std::string backend_url();
 
 // A fresh Databases registry with one alias, "default", on the current backend.
 std::unique_ptr<Databases> open_databases(const std::string& extra_yaml = {});
+// The same on another server of it (its replica).
+std::unique_ptr<Databases> open_databases_at(const std::string& url,
+                                             const std::string& extra_yaml = {});
+
+// True under CI=true (or 1), where a missing server is a failure.
+bool in_ci();
+// Skips the current test, or fails it under CI, saying `why` (a server is missing).
+void missing_server(const std::string& why);
 
 // Skips the current test (or fails it, under CI) when the backend has no server.
 // Returns false when the test should stop.

@@ -115,6 +115,27 @@ TEST(Dialect, FeaturesDependOnTheServerVersion) {
   EXPECT_FALSE(dialect("sqlite").features().has("has_select_for_update"));
 }
 
+// The keys the primary/replica router reads; their SQL runs on real replicas in
+// tests/backend/replication_test.cpp.
+TEST(Dialect, SaysWhetherAndHowTheBackendReplicates) {
+  const char* keys[] = {"replica.position", "replica.reached", "replica.lag", "replica.is_replica"};
+  for (const char* key : keys) {
+    EXPECT_EQ(dialect("sqlite").text(key), "") << key;
+    EXPECT_EQ(dialect("mysql", "8.0.35").text(key), "") << key;  // MySQL's GTIDs: not yet
+    EXPECT_NE(dialect("postgres").text(key), "") << key;
+    EXPECT_NE(dialect("mysql", "10.11.6-MariaDB").text(key), "") << key;
+  }
+  // The token is taken where the commit's record is inserted, not where WAL was written.
+  EXPECT_NE(dialect("postgres").text("replica.position").find("pg_current_wal_insert_lsn"),
+            std::string::npos);
+  EXPECT_NE(dialect("postgres").text("replica.reached").find("$1"), std::string::npos);
+  EXPECT_NE(dialect("mysql").text("replica.reached").find("MASTER_GTID_WAIT(?, 0)"),
+            std::string::npos);
+  EXPECT_EQ(dialect("mysql").text("replica.position"), "SELECT @@global.gtid_binlog_pos");
+  EXPECT_EQ(dialect("postgres").text("replica.lag.column"), "");
+  EXPECT_EQ(dialect("mysql").text("replica.lag.column"), "Seconds_Behind_Master");
+}
+
 TEST(Dialect, RendersTemplatesStrictly) {
   EXPECT_EQ(Dialect::render_text("{a} {{literal}} {b}", {{"a", "1"}, {"b", "2"}}), "1 {literal} 2");
   EXPECT_THROW(Dialect::render_text("{missing}", {}), ProgrammingError);

@@ -222,6 +222,20 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         // One parameter, the table's name; rows of (index name, column name, position
         // from 1, descending 0/1, unique 0/1, partial 0/1).
         {"introspect.indexes", ""},
+        // Replication, for the primary/replica router's read-your-writes; all empty: the
+        // backend has no replication support. Each is SQL returning one row.
+        // On the primary, on the connection that just committed: one text column, a causal
+        // token covering that commit.
+        {"replica.position", ""},
+        // On a replica, with one parameter (the token): true/1 when the replica has applied
+        // everything up to it (visible to reads), false/0 otherwise; never waits.
+        {"replica.reached", ""},
+        // On a replica: its replay lag in seconds, in the column replica.lag.column (empty:
+        // the first); 0 when caught up, NULL (or no row) when it is not replicating.
+        {"replica.lag", ""},
+        {"replica.lag.column", ""},
+        // true/1 on a replica, false/0 on a primary.
+        {"replica.is_replica", ""},
     };
     std::sort(d.begin(), d.end());
     return d;
