@@ -84,7 +84,7 @@ TEST_F(DdlLiterals, AHostileTextRoundTripsAndDropsNothing) {
 // dialect's literal.backslash says which setting the literals guard against.
 TEST_F(DdlLiterals, AHostileTextRoundTripsUnderTheOtherBackslashSetting) {
   if (!databases_) return;
-  const std::string_view style = database().dialect().text("literal.backslash");
+  const std::string_view style = dialect().text("literal.backslash");
   if (style == "escape_string") {
     create_under("{options: \"-c standard_conforming_strings=off\"}");
     EXPECT_EQ(database().acquire()->query_value<std::string>("SHOW standard_conforming_strings"),

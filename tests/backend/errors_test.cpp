@@ -115,8 +115,7 @@ TEST_F(ConnectErrors, AnUnreachableServerIsOperational) {
     return;
   }
   // A port nobody listens on.
-  const std::string url =
-      is("postgres") ? "postgres://u@127.0.0.1:1/db" : "mysql://u@127.0.0.1:1/db";
+  const std::string url = backend() + "://u@127.0.0.1:1/db";
   auto dbs =
       std::make_unique<Databases>(Config::parse("databases:\n  default:\n    url: " + url + "\n"));
   EXPECT_THROW((*dbs)["default"].connect(), OperationalError);
