@@ -18,9 +18,9 @@ cd "$(dirname "$0")/.."
 kind="${1:-address}"
 case "$kind" in
   address) sanitize=address,undefined build_type=Debug dir=build-asan examples=ON
-           tests=(-L 'unit|sqlite|postgres|mysql' -E 'install_and_outside_plugins') ;;
+           tests=(-L 'unit|sqlite|postgres|mysql|featureless' -E 'install_and_outside_plugins') ;;
   thread) sanitize=thread build_type=RelWithDebInfo dir=build-tsan examples=OFF
-          tests=(-R '(Pool|AtomicBlocks|RowLocks|Transactions|QueryLog|Lifetime|Statements|ReadRetry)\.') ;;
+          tests=(-R '(Pool|AtomicBlocks|RowLocks|Transactions|QueryLog|Lifetime|Statements|ReadRetry|Routing|ReplicaRouting)\.') ;;
   *) echo "usage: $0 address|thread" >&2; exit 2 ;;
 esac
 scripts/install-deps.sh --servers

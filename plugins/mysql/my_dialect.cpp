@@ -151,6 +151,7 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   }
 
   d->feature("has_returning", maria && v >= sdk::ServerVersion{10, 5});
+  d->feature("has_last_insert_id", true);
   d->feature("can_return_rows_from_bulk_insert", maria && v >= sdk::ServerVersion{10, 5});
   d->feature("has_select_for_update", true);
   d->feature("has_select_for_update_nowait", at_least({10, 3}, {8, 0, 1}));

@@ -97,6 +97,9 @@ std::unique_ptr<sdk::Dialect> make_dialect(std::string_view version_text) {
   d->feature("supports_transactional_ddl", true);
   d->feature("patterns_hold_nul", false);
   d->feature("has_returning", v >= sdk::ServerVersion{3, 35});
+  d->feature("has_last_insert_id", true);  // the rowid
+  // A statement steps through its rows in place: the connection is free meanwhile.
+  d->feature("runs_statements_while_streaming", true);
   d->feature("can_return_rows_from_bulk_insert", v >= sdk::ServerVersion{3, 35});
   d->feature("supports_over_clause", v >= sdk::ServerVersion{3, 25});
   d->feature("supports_frame_range_fixed_distance", v >= sdk::ServerVersion{3, 28});

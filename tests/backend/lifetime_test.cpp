@@ -27,9 +27,9 @@ TEST_F(Lifetime, AConnectionKeepsItsPluginLoaded) {
   EXPECT_TRUE(mapped(path));
   EXPECT_EQ(survivor->query_value<int64_t>("SELECT 7"), 7);
   survivor.reset();
-  // The last user is gone. SQLite's plugin is unloaded then; the postgres and mysql
-  // plugins pin themselves (sdk::keep_loaded) because their client libraries leave
-  // process-exit hooks behind.
+  // The last user is gone. A plugin over SQLite (sqlite, featureless) is unloaded then;
+  // the postgres and mysql plugins pin themselves (sdk::keep_loaded) because their client
+  // libraries leave process-exit hooks behind: the client library's trait, not a feature.
   EXPECT_EQ(mapped(path), !is("sqlite"));
 }
 

@@ -168,6 +168,7 @@ TEST_F(Bulk, AFailureLeavesNothingBehind) {
 }
 
 TEST_F(Bulk, IgnoreConflictsSkipsRowsAndLeavesKeysUnset) {
+  if (!require_feature("supports_ignore_conflicts")) return;
   std::vector<Sample> first = {sample(1), sample(2)};
   objects<Sample>().bulk_create(first);
   std::vector<Sample> rows = {sample(2), sample(3), sample(1), sample(4)};
@@ -186,6 +187,7 @@ TEST_F(Bulk, IgnoreConflictsSkipsRowsAndLeavesKeysUnset) {
 TEST_F(Bulk, StatementsStayWithinTheParameterLimit) {
   // Conflicts can only be ignored by statements: a value a column (all but the key), and
   // enough rows to pass the backend's parameter limit once.
+  if (!require_feature("supports_ignore_conflicts")) return;
   const std::size_t limit = database().dialect().max_params();
   const std::size_t columns = meta<Sample>().fields().size() - 1;
   std::vector<Sample> rows;
@@ -206,7 +208,8 @@ TEST_F(Bulk, StatementsStayWithinTheParameterLimit) {
 
 // A table whose keys the engine's fast path cannot learn: SQLite with a trigger that
 // could insert into it, PostgreSQL with an identity GENERATED ALWAYS (COPY may not set
-// it). The engine declines, and the core's INSERT ... RETURNING still gets every key.
+// it). The engine declines, and the core's INSERT ... RETURNING still gets every key;
+// without RETURNING for many rows the keys stay unset, as in Django.
 struct Declined {
   int64_t id = 0;
   std::string code{};
@@ -217,7 +220,9 @@ inline void quarry_model(ModelDef<Declined>& m) {
   m.field("code", &Declined::code, CharField(20));
 }
 
-TEST_F(Bulk, WhereTheFastPathDeclinesStatementsGetTheKeys) {
+// Each vendor's plugin has its own fast path (docs/plugin-guide.md) and its own cases it
+// declines: a test per vendor.
+TEST_F(Bulk, WhereEachVendorsFastPathDeclinesStatementsGetTheKeys) {
   const std::string t = quoted("qt_declined");
   if (is("sqlite")) {
     run("CREATE TABLE " + t + " (id integer PRIMARY KEY AUTOINCREMENT, code varchar(20))");
@@ -239,7 +244,13 @@ TEST_F(Bulk, WhereTheFastPathDeclinesStatementsGetTheKeys) {
       EXPECT_NE(q.sql.rfind("BULK INSERT", 0), 0u) << "declined, so nothing logged as a bulk call";
     }
   }
+  EXPECT_EQ(objects<Declined>().count(), 30);
+  const bool keys = has_feature("can_return_rows_from_bulk_insert");
   for (const auto& d : rows) {
+    if (!keys) {
+      EXPECT_EQ(d.id, 0);
+      continue;
+    }
     ASSERT_GT(d.id, 0);
     EXPECT_EQ(objects<Declined>().get("pk", d.id).code, d.code);
   }

@@ -39,10 +39,12 @@ TEST_F(Iterator, GivesTheRowsListGivesChunkByChunk) {
   ASSERT_EQ(marks.size(), listed.size());
   EXPECT_EQ(marks.front(), 1);
   std::size_t records = 0;
-  for (const Record& r : qs.values({"name"}).iterator()) records += r.get<std::string>("name")[0] == 's';
+  for (const Record& r : qs.values({"name"}).iterator())
+    records += r.get<std::string>("name")[0] == 's';
   EXPECT_EQ(records, listed.size());
   // An empty result, and none(), run out at once.
-  for (const Student& s : objects<Student>().filter("course", "Nothing").iterator()) FAIL() << s.name;
+  for (const Student& s : objects<Student>().filter("course", "Nothing").iterator())
+    FAIL() << s.name;
   for (const Student& s : objects<Student>().none().iterator()) FAIL() << s.name;
 }
 
@@ -70,10 +72,14 @@ TEST_F(Iterator, InsideAnAtomicBlockTheBlocksConnectionIsBusyUntilTheRowsEnd) {
     int n = 0;
     for (const Student& s : objects<Student>().order_by({"marks"}).iterator(10)) {
       (void)s;
-      if (++n == 3 && !is("sqlite")) {
+      if (++n == 3) {
         // PostgreSQL and MariaDB stream on the block's connection: it runs nothing else
-        // until the rows are read, and says so.
-        EXPECT_THROW(objects<Student>().count(), InterfaceError);
+        // until the rows are read, and says so. SQLite's runs it meanwhile.
+        if (has_feature("runs_statements_while_streaming")) {
+          EXPECT_EQ(objects<Student>().count(), 57);
+        } else {
+          EXPECT_THROW(objects<Student>().count(), InterfaceError);
+        }
       }
     }
     EXPECT_EQ(n, 57);

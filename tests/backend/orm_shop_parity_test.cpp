@@ -392,6 +392,7 @@ TEST_F(ShopData, SavepointHelpersUndoPartOfABlock) {
 
 // A CTE of values() names a ForeignKey by its column, as django-cte does.
 TEST_F(ShopData, ACteNamesAForeignKeyByItsColumn) {
+  if (!require_feature("supports_cte")) return;
   const Category root = objects<Category>().create(Category{.name = "root"});
   Category child{.name = "child"};
   child.parent = root;

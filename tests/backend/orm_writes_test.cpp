@@ -245,6 +245,12 @@ TEST_F(Writes, CheckConstraintsAreEnforced) {
   s.name = "Bad";
   s.course = "Math";
   s.gpa = 5.0;  // outside 0..4
+  if (!has_feature("supports_check_constraints")) {
+    // Left out of the table, as Django does: the table was created and takes the row.
+    save(s);
+    EXPECT_EQ(objects<Student>().filter("name", "Bad").count(), 1);
+    return;
+  }
   EXPECT_THROW(save(s), CheckViolation);
 }
 

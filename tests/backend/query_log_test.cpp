@@ -13,7 +13,7 @@ TEST_F(QueryLogTest, RecordsWhenEnabledOnly) {
   conn().query_value<int64_t>("SELECT 1");
   EXPECT_EQ(log.size(), 0u);
   log.enable();
-  const std::string q = is("postgres") ? "SELECT $1::text" : "SELECT ?";
+  const std::string q = "SELECT " + param(1, ValueType::Text);
   conn().query_value<std::string>(q, {"it's"});
   log.enable(false);
   conn().query_value<int64_t>("SELECT 2");

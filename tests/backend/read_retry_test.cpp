@@ -53,15 +53,16 @@ TEST_F(ReadRetry, AReadOnAKilledPooledConnectionRunsAgainOnAFreshOne) {
   EXPECT_EQ(objects<Note>().get(Q("text", "kept")).text, "kept");
   kill_the_pooled_connection();
   EXPECT_TRUE(objects<Note>().filter("text", "kept").exists());
-  // SQLite's "kill" closes the handle, which the pool sees; the servers' need the retry.
-  if (!is("sqlite")) {
+  // An SQLite file's "kill" closes the handle, which the pool sees; the servers' need the
+  // retry.
+  if (!serverless()) {
     EXPECT_EQ(pool().replaced_count(), 3u);
   }
 }
 
 TEST_F(ReadRetry, AWriteOnAKilledPooledConnectionRaisesConnectionLost) {
-  if (!databases_ || is("sqlite")) {
-    GTEST_SKIP() << "SQLite's pool sees a closed handle before it is used";
+  if (!databases_ || serverless()) {
+    GTEST_SKIP() << "an SQLite file's pool sees a closed handle before it is used";
   }
   kill_the_pooled_connection();
   EXPECT_THROW(objects<Note>().create({.text = "lost"}), ConnectionLost);

@@ -21,9 +21,9 @@ class RowLocks : public OrmTest {
   void SetUp() override {
     OrmTest::SetUp();
     if (!ready_) return;
-    // More connections than threads, and (SQLite) WAL and patience for the writers.
+    // More connections than threads, and (an SQLite file) WAL and patience for the writers.
     std::string url = backend_url();
-    if (is("sqlite")) url += "?journal_mode=wal&synchronous=normal&busy_timeout_ms=60000";
+    if (serverless()) url += "?journal_mode=wal&synchronous=normal&busy_timeout_ms=60000";
     const std::string db = "    url: \"" + url + "\"\n    pool: {size: 12}\n";
     configure(Config::parse("databases:\n  default:\n" + db + "  serial:\n" + db +
                                 "    isolation_level: serializable\n  strict:\n" + db +
@@ -39,7 +39,6 @@ class RowLocks : public OrmTest {
     }
   }
   int marks(int64_t id) { return objects<Student>().get("id", id).marks; }
-  bool has_row_locks() { return !is("sqlite"); }
 
   // A thread that holds rows locked in its own transaction while the Holder lives. If
   // it fails, the failure is reported and nobody waits for it.
@@ -123,7 +122,7 @@ TEST_F(RowLocks, ConcurrentUpdatesWithFLoseNothing) {
 }
 
 TEST_F(RowLocks, ReadModifyWriteUnderSelectForUpdateLosesNothing) {
-  // SQLite has no row locks: its blocks begin IMMEDIATE, so the writers take turns.
+  // Without row locks (SQLite) blocks begin IMMEDIATE, so the writers take turns.
   const int64_t id = ids_[1];
   in_threads([&] {
     atomic([&] {
@@ -135,22 +134,27 @@ TEST_F(RowLocks, ReadModifyWriteUnderSelectForUpdateLosesNothing) {
   EXPECT_EQ(marks(id), kThreads * kIncrements);
 }
 
-TEST_F(RowLocks, NowaitRaisesLockNotAvailable) {
-  if (!has_row_locks()) {
-    // SQLite: no row locks to wait for; the option is refused unless the policy says.
-    atomic([&] {
-      EXPECT_THROW(objects<Student>().select_for_update({.nowait = true}).list(),
-                   NotSupportedError);
-    });
-    atomic("lax", [&] {
-      EXPECT_EQ(objects<Student>().using_("lax").select_for_update({.nowait = true}).count(), 4);
-    });
-    atomic("strict", [&] {
-      EXPECT_THROW(objects<Student>().using_("strict").select_for_update().list(),
-                   NotSupportedError);
-    });
-    return;
+// Without row locks, blocks that begin IMMEDIATE (tx.begin_immediate) take the write lock
+// for select_for_update: there is nothing to wait for, so its options are refused unless
+// the alias's policy says otherwise.
+TEST_F(RowLocks, WithoutRowLocksThePolicySaysWhatOptionsMean) {
+  if (has_feature("has_select_for_update")) GTEST_SKIP() << "the backend has row locks";
+  if (db().dialect().text("tx.begin_immediate").empty()) {
+    GTEST_SKIP() << "no tx.begin_immediate: select_for_update is refused outright";
   }
+  atomic([&] {
+    EXPECT_THROW(objects<Student>().select_for_update({.nowait = true}).list(), NotSupportedError);
+  });
+  atomic("lax", [&] {
+    EXPECT_EQ(objects<Student>().using_("lax").select_for_update({.nowait = true}).count(), 4);
+  });
+  atomic("strict", [&] {
+    EXPECT_THROW(objects<Student>().using_("strict").select_for_update().list(), NotSupportedError);
+  });
+}
+
+TEST_F(RowLocks, NowaitRaisesLockNotAvailable) {
+  if (!require_feature("has_select_for_update_nowait")) return;
   Holder holder(ids_[0]);
   EXPECT_THROW(
       atomic([&] {
@@ -165,8 +169,7 @@ TEST_F(RowLocks, NowaitRaisesLockNotAvailable) {
 }
 
 TEST_F(RowLocks, SkipLockedReturnsOnlyUnlockedRows) {
-  if (!has_row_locks())
-    GTEST_SKIP() << "SQLite has no row locks (see NowaitRaisesLockNotAvailable)";
+  if (!require_feature("has_select_for_update_skip_locked")) return;
   Holder holder(ids_[0], {ids_[2]});
   atomic([&] {
     std::set<int64_t> got;
@@ -178,7 +181,8 @@ TEST_F(RowLocks, SkipLockedReturnsOnlyUnlockedRows) {
 }
 
 TEST_F(RowLocks, ADeadlockRaisesDeadlockDetectedAndTheOtherCommits) {
-  if (!has_row_locks()) GTEST_SKIP() << "SQLite serialises writers: no deadlock between rows";
+  // Without row locks the writers are serialised: no deadlock between rows.
+  if (!require_feature("has_select_for_update")) return;
   std::latch both_hold_one(2);
   std::atomic<int> deadlocks{0}, commits{0};
   auto worker = [&](int64_t first, int64_t second) {
@@ -207,12 +211,14 @@ TEST_F(RowLocks, ADeadlockRaisesDeadlockDetectedAndTheOtherCommits) {
 }
 
 TEST_F(RowLocks, ALockWaitTimeoutLeavesTheTransactionRolledBackNotHalfDone) {
-  if (!has_row_locks()) GTEST_SKIP() << "SQLite serialises writers";
+  if (!require_feature("has_select_for_update")) return;
+  if (!is("postgres") && !is("mysql")) GTEST_SKIP() << "no known lock timeout setting";
   Holder holder(ids_[0]);
   try {
     atomic([&] {
       objects<Student>().filter("id", ids_[1]).update({{"marks", 99}});  // the first half
       detail::Lease lease("default");                                    // the block's connection
+      // The server's own setting (no dialect key spells a lock timeout).
       lease->execute(is("postgres") ? "SET LOCAL lock_timeout = '200ms'"
                                     : "SET SESSION innodb_lock_wait_timeout = 1");
       // MariaDB rolls back only this statement; quarry rolls back the whole block.
@@ -229,7 +235,9 @@ TEST_F(RowLocks, ALockWaitTimeoutLeavesTheTransactionRolledBackNotHalfDone) {
   EXPECT_EQ(marks(ids_[1]), 0) << "the first half was rolled back";
 }
 
-TEST_F(RowLocks, SerializationFailureAndTheRetryHelper) {
+// MariaDB's SERIALIZABLE takes locks (a deadlock, not 40001); PostgreSQL's fails a
+// transaction that read what another changed.
+TEST_F(RowLocks, PostgresSerializationFailureAndTheRetryHelper) {
   if (!is("postgres")) GTEST_SKIP() << "PostgreSQL's SERIALIZABLE raises 40001";
   const int64_t id = ids_[2];
   // Two serializable transactions that read then write the same row: one must fail.
@@ -273,8 +281,8 @@ TEST_F(RowLocks, SerializationFailureAndTheRetryHelper) {
 }
 
 TEST_F(RowLocks, IsolationLevelPerAlias) {
-  if (is("sqlite")) {
-    // SQLite is always serializable; asking for another level is a configuration error.
+  if (db().dialect().text("tx.isolation").empty()) {
+    // One level only (SQLite: serializable); asking for another is a configuration error.
     configure(Config::parse("databases:\n  default:\n    url: \"" + backend_url() +
                                 "\"\n    isolation_level: read_committed\n",
                             "<isolation test config>"));
@@ -283,6 +291,7 @@ TEST_F(RowLocks, IsolationLevelPerAlias) {
                             "<orm test config>"));
     return;
   }
+  // The level as the server reports it: its own variable, and its own spelling.
   auto level = [&](const char* alias) {
     auto conn = database(alias).acquire();
     // MariaDB before 11.1 names it tx_isolation; MySQL 8 only transaction_isolation.
@@ -297,21 +306,23 @@ TEST_F(RowLocks, IsolationLevelPerAlias) {
   EXPECT_NE(level("default"), level("serial"));
 }
 
-TEST_F(RowLocks, SqliteBlocksBeginImmediate) {
-  if (!is("sqlite")) GTEST_SKIP() << "the SQLite policy";
+TEST_F(RowLocks, WithoutRowLocksBlocksBeginImmediate) {
+  if (has_feature("has_select_for_update")) GTEST_SKIP() << "the backend has row locks";
+  const std::string immediate(db().dialect().text("tx.begin_immediate"));
+  if (immediate.empty()) GTEST_SKIP() << "no tx.begin_immediate";
   QueryCapture capture;
   atomic([&] { objects<Student>().select_for_update().filter("id", ids_[0]).list(); });
   ASSERT_FALSE(capture.queries().empty());
-  EXPECT_EQ(capture.queries().front().sql, "BEGIN IMMEDIATE");
+  EXPECT_EQ(capture.queries().front().sql, immediate);
   // Every block on the alias, with select_for_update or without.
   capture.clear();
   atomic([&] { objects<Student>().count(); });
   ASSERT_FALSE(capture.queries().empty());
-  EXPECT_EQ(capture.queries().front().sql, "BEGIN IMMEDIATE");
+  EXPECT_EQ(capture.queries().front().sql, immediate);
   QueryCapture strict("strict");
   atomic("strict", [&] { objects<Student>().using_("strict").count(); });
   ASSERT_FALSE(strict.queries().empty());
-  EXPECT_EQ(strict.queries().front().sql, "BEGIN");
+  EXPECT_EQ(strict.queries().front().sql, db().dialect().text("tx.begin"));
 }
 
 }  // namespace

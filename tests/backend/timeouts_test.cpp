@@ -131,7 +131,7 @@ TEST(Timeouts, AQueryToAFrozenPostgresEndsWithConnectionLostAfterReadTimeout) {
 
 // A read that timed out is not run again on a new connection: the server is frozen, not
 // gone (and connecting to it would wait as long as it stays frozen).
-TEST(Timeouts, AQuerysetReadThatTimedOutIsNotRetried) {
+TEST(Timeouts, AQuerysetReadThatTimedOutOnAFrozenPostgresIsNotRetried) {
   if (backend() != "postgres") {
     GTEST_SKIP() << "the private server this test freezes is a PostgreSQL";
   }
@@ -149,8 +149,8 @@ TEST(Timeouts, AQuerysetReadThatTimedOutIsNotRetried) {
 }
 
 TEST(Timeouts, ReadTimeoutIsAWholeNumberOfSeconds) {
-  if (!require_backend() || backend() == "sqlite") {
-    GTEST_SKIP() << "SQLite has no server to wait for";
+  if (!require_backend() || serverless()) {
+    GTEST_SKIP() << "an SQLite file has no server to wait for";
   }
   const std::string what = error_of<Error>([] {
     auto dbs = open_databases("    options: {read_timeout: soon}\n");

@@ -13,9 +13,10 @@ std::string ten_megabytes() {
   return blob;
 }
 
-// SQLite keeps decimals with NUMERIC affinity: 15 significant digits (docs/backends.md).
-std::string long_decimal(const std::string& backend) {
-  return backend == "sqlite" ? "12345.6789012345" : "1234567890123456789012345678.0123456789";
+// Without a native decimal column (SQLite's NUMERIC affinity) a decimal keeps 15
+// significant digits (docs/backends.md).
+std::string long_decimal(bool native) {
+  return native ? "1234567890123456789012345678.0123456789" : "12345.6789012345";
 }
 
 TEST_F(Values, EveryTypeRoundTripsThroughItsColumn) {
@@ -27,7 +28,7 @@ TEST_F(Values, EveryTypeRoundTripsThroughItsColumn) {
                                 ", ti " + type("TimeField") + ", dt " + type("DateTimeField") +
                                 ", j " + type("JSONField") + ", u " + type("UUIDField"));
   const std::string blob = ten_megabytes();
-  const Decimal dec(long_decimal(backend()));
+  const Decimal dec(long_decimal(has_feature("has_native_decimal_field")));
   const std::string text = "naïve café — 日本語 — 🎉 'quoted' \"double\" back\\slash";
   const Date date(2024, 2, 29);
   const Time time(23, 59, 59, 999999);
@@ -90,19 +91,23 @@ TEST_F(Values, EveryTypeRoundTripsThroughItsColumn) {
 
 TEST_F(Values, ParametersComeBackExactly) {
   // Bound and selected straight back, without a column in between.
-  const std::string dec_sql = is("postgres")
-                                  ? "SELECT $1::numeric"
-                                  : (is("mysql") ? "SELECT CAST(? AS DECIMAL(38,10))" : "SELECT ?");
+  // A decimal cast to the backend's decimal type; without one (SQLite) bound and read
+  // back as text, every digit kept (a cast would make it a float).
+  std::string dec_sql = "SELECT " + param(1, ValueType::Decimal);
+  if (has_feature("has_native_decimal_field")) {
+    std::string t(dialect().text("cast.DecimalField"));
+    if (t.empty()) t = dialect().text("type.DecimalField");
+    t = Dialect::render_text(t, {{"max_digits", "38"}, {"decimal_places", "10"}});
+    dec_sql = "SELECT " +
+              dialect().render("func.Cast", {{"arg", param(1, ValueType::Decimal)}, {"type", t}});
+  }
   const Decimal dec("1234567890123456789012345678.0123456789");
   EXPECT_EQ(conn().query_value<Decimal>(dec_sql, {dec}), dec);
-  const std::string text_sql = is("postgres") ? "SELECT $1::text" : "SELECT ?";
-  EXPECT_EQ(conn().query_value<std::string>(text_sql, {"ünïcödé ✓"}), "ünïcödé ✓");
-  EXPECT_EQ(
-      conn().query_value<int64_t>(is("postgres") ? "SELECT $1::bigint" : "SELECT ?", {INT64_MAX}),
-      INT64_MAX);
-  EXPECT_EQ(conn().query_value<std::optional<int64_t>>(
-                is("postgres") ? "SELECT $1::bigint" : "SELECT ?", {Value()}),
-            std::nullopt);
+  EXPECT_EQ(conn().query_value<std::string>("SELECT " + param(1, ValueType::Text), {"ünïcödé ✓"}),
+            "ünïcödé ✓");
+  const std::string int_sql = "SELECT " + param(1, ValueType::Int);
+  EXPECT_EQ(conn().query_value<int64_t>(int_sql, {INT64_MAX}), INT64_MAX);
+  EXPECT_EQ(conn().query_value<std::optional<int64_t>>(int_sql, {Value()}), std::nullopt);
 }
 
 TEST_F(Values, GenericRowsKeepTheirTypes) {

@@ -11,8 +11,11 @@ int main(int argc, char** argv) {
     if (std::strncmp(argv[i], "--backend=", 10) == 0) quarry::test::set_backend(argv[i] + 10);
   }
   const std::string& b = quarry::test::backend();
-  if (b != "sqlite" && b != "postgres" && b != "mysql") {
-    std::fprintf(stderr, "unknown --backend=%s (sqlite, postgres or mysql)\n", b.c_str());
+  if (!quarry::test::valid_backend(b)) {
+    std::fprintf(stderr,
+                 "bad --backend=%s: an engine name (sqlite, postgres, mysql, featureless, or "
+                 "your plugin's, with QUARRY_TEST_<NAME>_URL set)\n",
+                 b.c_str());
     return 2;
   }
   return RUN_ALL_TESTS();

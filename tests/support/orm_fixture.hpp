@@ -20,8 +20,13 @@ class OrmTest : public ::testing::Test {
   void TearDown() override {
     if (ready_) seed::drop_seed_tables();
   }
-  static bool is(const char* name) { return backend() == name; }
+  // Whether the database underneath is `name` (server()): for tests of its own behaviour.
+  static bool is(const char* name) { return server() == name; }
   Database& db() { return database(); }
+  bool has_feature(std::string_view name) { return test::has_feature(db().dialect(), name); }
+  bool require_feature(std::string_view name) {
+    return test::require_feature(db().dialect(), name);
+  }
 
   bool ready_ = false;
 };

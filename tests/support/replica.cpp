@@ -11,7 +11,7 @@
 namespace quarry::test {
 
 std::string replica_url() {
-  if (backend() == "sqlite") return "";
+  if (serverless()) return "";
   const char* var = backend() == "postgres" ? "QUARRY_TEST_POSTGRES_REPLICA_URL"
                                             : "QUARRY_TEST_MYSQL_REPLICA_URL";
   const char* url = std::getenv(var);

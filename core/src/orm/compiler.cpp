@@ -957,6 +957,9 @@ void Compiler::lookup(const QNode& leaf, const Resolved& r, bool negated) {
       throw NotSupportedError("'" + leaf.lookup + "' takes text, not an expression");
     }
     const bool regex = l == "regex" || l == "iregex";
+    if (regex && !d_.features().has("supports_regex")) {
+      not_supported(d_, "'" + leaf.lookup + "' (regular expressions) is");
+    }
     // The value is converted to the column's kind, which must be known before the value
     // is written: ahead of time when a template puts {rhs} first.
     bool kind_known = pattern || regex;

@@ -251,6 +251,9 @@ const std::vector<std::pair<std::string, bool>>& Features::defaults() {
       {"uses_savepoints", true},
       {"supports_transactional_ddl", false},
       {"has_returning", false},
+      // A write's result reports the key it generated (ResultSet::last_insert_id()), as
+      // SQLite's rowid and MySQL's LAST_INSERT_ID() do; PostgreSQL's come by RETURNING.
+      {"has_last_insert_id", false},
       {"can_return_rows_from_bulk_insert", false},
       {"has_select_for_update", false},
       {"has_select_for_update_nowait", false},
@@ -276,6 +279,9 @@ const std::vector<std::pair<std::string, bool>>& Features::defaults() {
       {"supports_explain_analyze", false},
       {"supports_parentheses_in_compound", true},
       {"supports_streaming_results", true},
+      // A session runs other statements while a streamed result is open (SQLite); false:
+      // it refuses them (InterfaceError) until the rows are read or the result closed.
+      {"runs_statements_while_streaming", false},
       {"has_native_uuid_field", false},
       {"has_native_json_field", false},
       {"has_native_decimal_field", true},
