@@ -18,6 +18,7 @@
 #include "quarry/fields.hpp"
 #include "quarry/instance.hpp"
 #include "quarry/json.hpp"
+#include "quarry/lookups.hpp"
 #include "quarry/manager.hpp"
 #include "quarry/model.hpp"
 #include "quarry/pool.hpp"
