@@ -16,18 +16,28 @@ Compiled compile_select(const Query& q, const Dialect& d) {
   return done(w, std::move(c));
 }
 
+namespace {
+
+// What follows a COUNT(*) or EXISTS head: the query's FROM ... WHERE where that names its
+// rows, else the whole query as a subquery (grouped, sliced, combined, locking).
+void rows_of(const Query& q, SqlWriter& w) {
+  if (simple(q)) {
+    Compiler(q, w, q.model->table()).from_where();
+    return;
+  }
+  w.add(" FROM (");
+  Compiled inner;
+  Compiler(q, w, q.model->table()).select(inner, q.sliced());
+  w.add(") subquery");
+}
+
+}  // namespace
+
 Compiled compile_count(const Query& q, const Dialect& d) {
   SqlWriter w(d);
   Compiled c;
-  if (simple(q)) {
-    w.add("SELECT COUNT(*)");
-    Compiler(q, w, q.model->table()).from_where();
-  } else {
-    w.add("SELECT COUNT(*) FROM (");
-    Compiled inner;
-    Compiler(q, w, q.model->table()).select(inner, q.sliced());
-    w.add(") subquery");
-  }
+  w.add("SELECT COUNT(*)");
+  rows_of(q, w);
   c.extras.push_back({"count", FieldKind::BigInteger});
   return done(w, std::move(c));
 }
@@ -35,16 +45,12 @@ Compiled compile_count(const Query& q, const Dialect& d) {
 Compiled compile_exists(const Query& q, const Dialect& d) {
   SqlWriter w(d);
   Compiled c;
+  w.add("SELECT 1");
   if (simple(q)) {
-    w.add("SELECT 1 AS ");
+    w.add(" AS ");
     w.quoted("a");
-    Compiler(q, w, q.model->table()).from_where();
-  } else {
-    w.add("SELECT 1 FROM (");
-    Compiled inner;
-    Compiler(q, w, q.model->table()).select(inner, q.sliced());
-    w.add(") subquery");
   }
+  rows_of(q, w);
   write_limit(w, std::nullopt, 1);
   c.extras.push_back({"a", FieldKind::BigInteger});
   return done(w, std::move(c));
