@@ -4,6 +4,7 @@
 #include <functional>
 #include <set>
 
+#include "support/custom_lookups.hpp"
 #include "support/orm_fixture.hpp"
 
 namespace quarry::test {
@@ -141,6 +142,21 @@ TEST_F(Queries, RegexLookupsWhereTheBackendHasThem) {
         [](const Student& s) { return s.name[0] >= 'A' && s.name[0] <= 'C'; });
   check("name__iregex", "^h",
         [](const Student& s) { return s.name[0] == 'h' || s.name[0] == 'H'; });
+}
+
+TEST_F(Queries, RegisteredLookups) {
+  // As an application registers them at start-up (tests/support/custom_lookups.hpp).
+  register_test_lookups();
+  check("marks__ne", 80, [](const Student& s) { return s.marks != 80; });
+  check("course__ne", "Math", [](const Student& s) { return s.course != "Math"; });
+  check("marks__ne", F("extra_credit"), [](const Student& s) { return s.marks != s.extra_credit; });
+  // NULL is neither equal nor unequal; exclude() keeps it, as with every lookup.
+  check("nickname__ne", "C", [](const Student& s) { return s.nickname && *s.nickname != "C"; });
+  check("enrolled_on__year__ne", 2023,
+        [](const Student& s) { return s.enrolled_on && s.enrolled_on->year() != 2023; });
+  // Each engine's own template: COLLATE NOCASE on SQLite, UPPER() = UPPER() elsewhere.
+  check("name__ieq", "HAL", [](const Student& s) { return upper(s.name) == "HAL"; });
+  check("course__ieq", "math", [](const Student& s) { return s.course == "Math"; });
 }
 
 TEST_F(Queries, DateAndTimeTransforms) {

@@ -19,6 +19,7 @@
 #include "quarry/instance.hpp"
 #include "quarry/json.hpp"
 #include "quarry/log.hpp"
+#include "quarry/lookups.hpp"
 #include "quarry/manager.hpp"
 #include "quarry/model.hpp"
 #include "quarry/pool.hpp"

@@ -1,4 +1,5 @@
 #include "orm/query.hpp"
+#include "orm/lookups.hpp"
 #include "orm/relation_paths.hpp"
 
 #include <algorithm>
@@ -8,27 +9,14 @@
 namespace quarry::detail {
 namespace {
 
-constexpr std::array<std::string_view, 17> kLookups = {
-    "exact",    "iexact",    "contains", "icontains", "startswith", "istartswith",
-    "endswith", "iendswith", "gt",       "gte",       "lt",         "lte",
-    "in",       "range",     "isnull",   "regex",     "iregex"};
-
 bool is_lookup(std::string_view s) {
-  return std::find(kLookups.begin(), kLookups.end(), s) != kLookups.end();
-}
-
-bool is_text(std::optional<FieldKind> k) {
-  return k == FieldKind::Char || k == FieldKind::Text;
+  return find_lookup(s) != nullptr;
 }
 
 // The transforms a kind offers.
 bool has_transform(std::optional<FieldKind> kind, std::string_view t) {
-  const bool date = kind == FieldKind::Date || kind == FieldKind::DateTime;
-  const bool time = kind == FieldKind::Time || kind == FieldKind::DateTime;
-  if (is_date_part(t)) return date;
-  if (is_time_part(t)) return time;
-  if (t == "date") return kind == FieldKind::DateTime;
-  return false;
+  const TransformRow* row = find_transform(t);
+  return row && kind && (row->kinds & kind_bit(*kind)) != 0;
 }
 
 // The parts of "a__b__c", without allocating: at most kMaxParts, as no valid path has more.
@@ -141,12 +129,10 @@ Resolved resolve(const Query& q, std::string_view path, bool allow_lookup) {
       r.transform_list[r.transform_count++] = p;
       continue;
     }
-    if (allow_lookup && i + 1 == nparts && is_lookup(p)) {
-      const bool pattern = p != "exact" && p != "gt" && p != "gte" && p != "lt" && p != "lte" &&
-                           p != "in" && p != "range" && p != "isnull";
-      if (pattern && current && !is_text(current)) {
-        throw FieldError("Unsupported lookup '" + std::string(p) + "' for " + type_name() +
-                         ": pattern and regex lookups are for text fields");
+    if (const LookupRow* row = allow_lookup && i + 1 == nparts ? find_lookup(p) : nullptr) {
+      if (current && !row->applies_to(*current)) {
+        throw FieldError("Unsupported lookup '" + std::string(p) + "' for " + type_name() + ": " +
+                         std::string(row->wrong_kind));
       }
       r.lookup = p;
       return r;
@@ -340,7 +326,10 @@ Resolved resolve_ref(const Query& q, std::string_view path) {
 
 std::optional<FieldKind> transformed_kind(std::optional<FieldKind> base,
                                           std::span<const std::string_view> transforms) {
-  for (const auto& t : transforms) base = t == "date" ? FieldKind::Date : FieldKind::Integer;
+  for (const auto& t : transforms) {
+    const TransformRow* row = find_transform(t);
+    base = row ? row->gives : FieldKind::Integer;
+  }
   return base;
 }
 

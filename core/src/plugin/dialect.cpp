@@ -4,6 +4,7 @@
 #include <atomic>
 #include <charconv>
 
+#include "orm/lookups.hpp"
 #include "plugin/plugin_error.hpp"
 #include "quarry/engine.hpp"
 #include "quarry/errors.hpp"
@@ -201,14 +202,15 @@ void Dialect::append_literal(std::string& out, const Value& v) const {
 }
 
 std::string Dialect::pattern_value(std::string_view lookup, std::string_view text) const {
-  std::string base(lookup);
-  if (!base.empty() && base[0] == 'i' && base != "in") base.erase(0, 1);  // icontains -> contains
-  const bool before = base == "contains" || base == "endswith";
-  const bool after = base == "contains" || base == "startswith";
-  if (!before && !after && lookup != "iexact") {
+  const detail::LookupRow* row = detail::find_lookup(lookup);
+  if (!row || row->pattern_key.empty()) {
     throw ProgrammingError("'" + std::string(lookup) + "' is not a pattern lookup");
   }
-  const std::string_view kind = this->text("lookup." + std::string(lookup) + ".pattern");
+  const bool before =
+      row->wildcards == detail::Wildcards::Before || row->wildcards == detail::Wildcards::Both;
+  const bool after =
+      row->wildcards == detail::Wildcards::After || row->wildcards == detail::Wildcards::Both;
+  const std::string_view kind = this->text(row->pattern_key);
   std::string out;
   out.reserve(text.size() + 4);
   if (kind == "raw") return std::string(text);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "orm/lookups.hpp"
+
 namespace quarry {
 
 const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() {
@@ -86,47 +88,8 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         {"lock.of", "OF {tables}"},
         {"lock.nowait", "NOWAIT"},
         {"lock.skip_locked", "SKIP LOCKED"},
-        // Lookups: {lhs} is the column or expression, {rhs} the value's parameter marker
-        // (or an expression). lookup.NAME.pattern says what the value becomes:
-        //   raw   the value as given
-        //   like  LIKE-escaped (\ before \, % and _) with the lookup's wildcards added
-        {"lookup.exact", "{lhs} = {rhs}"},
-        {"lookup.iexact", "UPPER({lhs}) = UPPER({rhs})"},
-        {"lookup.iexact.pattern", "raw"},
-        {"lookup.contains", "{lhs} LIKE {rhs}"},
-        {"lookup.contains.pattern", "like"},
-        {"lookup.icontains", "UPPER({lhs}) LIKE UPPER({rhs})"},
-        {"lookup.icontains.pattern", "like"},
-        {"lookup.startswith", "{lhs} LIKE {rhs}"},
-        {"lookup.startswith.pattern", "like"},
-        {"lookup.istartswith", "UPPER({lhs}) LIKE UPPER({rhs})"},
-        {"lookup.istartswith.pattern", "like"},
-        {"lookup.endswith", "{lhs} LIKE {rhs}"},
-        {"lookup.endswith.pattern", "like"},
-        {"lookup.iendswith", "UPPER({lhs}) LIKE UPPER({rhs})"},
-        {"lookup.iendswith.pattern", "like"},
-        {"lookup.gt", "{lhs} > {rhs}"},
-        {"lookup.gte", "{lhs} >= {rhs}"},
-        {"lookup.lt", "{lhs} < {rhs}"},
-        {"lookup.lte", "{lhs} <= {rhs}"},
-        {"lookup.regex", "{lhs} ~ {rhs}"},
-        {"lookup.iregex", "{lhs} ~* {rhs}"},
-        // Transforms of a date or datetime {lhs}; week_day is 1 (Sunday) .. 7 (Saturday),
-        // as in Django.
-        {"transform.year", "EXTRACT(YEAR FROM {lhs})"},
-        {"transform.month", "EXTRACT(MONTH FROM {lhs})"},
-        {"transform.day", "EXTRACT(DAY FROM {lhs})"},
-        {"transform.week_day", "(EXTRACT(DOW FROM {lhs}) + 1)"},
-        {"transform.hour", "EXTRACT(HOUR FROM {lhs})"},
-        {"transform.minute", "EXTRACT(MINUTE FROM {lhs})"},
-        {"transform.second", "EXTRACT(SECOND FROM {lhs})"},
-        {"transform.date", "CAST({lhs} AS DATE)"},
-        // Also Extract(x, part): quarter 1-4, week and iso_year by ISO 8601, iso_week_day
-        // 1 (Monday) .. 7.
-        {"transform.quarter", "EXTRACT(QUARTER FROM {lhs})"},
-        {"transform.week", "EXTRACT(WEEK FROM {lhs})"},
-        {"transform.iso_year", "EXTRACT(ISOYEAR FROM {lhs})"},
-        {"transform.iso_week_day", "EXTRACT(ISODOW FROM {lhs})"},
+        // Lookups (lookup.NAME, lookup.NAME.pattern) and transforms (transform.NAME)
+        // are added below from their registry, orm/lookups.cpp, which explains them.
         // Trunc(x, part) of a datetime {lhs}: the start of its year ... second, as a
         // datetime (weeks start on Monday). A date's is passed through transform.date.
         {"trunc.year", "DATE_TRUNC('year', {lhs})"},
@@ -237,6 +200,11 @@ const std::vector<std::pair<std::string, std::string>>& Dialect::default_text() 
         // true/1 on a replica, false/0 on a primary.
         {"replica.is_replica", ""},
     };
+    for (const detail::LookupRow& l : detail::builtin_lookups()) {
+      if (!l.key.empty()) d.emplace_back(l.key, l.sql);
+      if (!l.pattern_key.empty()) d.emplace_back(l.pattern_key, l.pattern);
+    }
+    for (const detail::TransformRow& t : detail::transforms()) d.emplace_back(t.key, t.sql);
     std::sort(d.begin(), d.end());
     return d;
   }();
