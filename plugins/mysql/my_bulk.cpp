@@ -9,6 +9,7 @@
 #include "my_connection.hpp"
 #include "my_dialect.hpp"
 #include "my_errors.hpp"
+#include "my_values.hpp"
 
 namespace quarry::mysql {
 namespace {

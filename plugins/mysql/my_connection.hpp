@@ -7,19 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "my_values.hpp"
 #include "quarry/plugin/sdk.hpp"
 
 namespace quarry::mysql {
 
 class Connection;
 class Statement;
-
-// The connector type a value of this quarry_type is sent as.
-enum_field_types field_type_of(int32_t type);
-// A date, time or datetime as MySQL's struct.
-MYSQL_TIME to_mysql_time(const quarry_value& v);
-// A UUID as MariaDB's uuid type takes it (dashed) or as a char(32) column holds it.
-void append_uuid(std::string& out, const quarry_value& v, bool dashed);
 
 // Rows through the binary protocol into per-column buffers that are reused from row to
 // row. Buffered results are stored client-side first (so the session is free for other
@@ -37,19 +31,8 @@ class Result final : public sdk::Result {
 
  private:
   friend class Statement;
-  struct Column {
-    enum Kind { Int, UInt, Double, Decimal, Text, Bytes, Date, Time, DateTime, Json } kind;
-    std::vector<char> buffer;
-    MYSQL_TIME time{};
-    int64_t i = 0;
-    double d = 0;
-    unsigned long length = 0;
-    my_bool is_null = 0;
-    my_bool error = 0;
-  };
   void start(bool stream);
   void bind_columns(bool sized_by_max_length);
-  quarry_value value_of(std::size_t i);
 
   Statement& stmt_;
   MYSQL_RES* meta_ = nullptr;

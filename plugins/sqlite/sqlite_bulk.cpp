@@ -12,6 +12,7 @@
 
 #include "sqlite_connection.hpp"
 #include "sqlite_errors.hpp"
+#include "sqlite_values.hpp"
 
 namespace quarry::sqlite {
 namespace {

@@ -14,10 +14,6 @@ namespace quarry::sqlite {
 
 class Statement;
 
-// Binds one value to parameter idx; `borrow` when its text outlives the statement's
-// next reset (SQLite then keeps no copy).
-void bind_value(sqlite3* db, sqlite3_stmt* stmt, int idx, const quarry_value& v, bool borrow);
-
 // Rows come straight from sqlite3_step: nothing is buffered.
 class Result final : public sdk::Result {
  public:

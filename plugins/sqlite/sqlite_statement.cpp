@@ -2,6 +2,7 @@
 
 #include "sqlite_connection.hpp"
 #include "sqlite_errors.hpp"
+#include "sqlite_values.hpp"
 
 namespace quarry::sqlite {
 namespace {
@@ -16,8 +17,6 @@ bool starts_with_keyword(std::string_view sql, std::string_view word) {
   return true;
 }
 
-constexpr char kHex[] = "0123456789abcdef";
-
 }  // namespace
 
 Statement::Statement(Connection& conn, sqlite3_stmt* stmt, std::string_view sql)
@@ -27,63 +26,6 @@ Statement::Statement(Connection& conn, sqlite3_stmt* stmt, std::string_view sql)
 
 Statement::~Statement() {
   sqlite3_finalize(stmt_);
-}
-
-// SQLite stores what it is given; dates, times and datetimes go in as the ISO text
-// Django writes, UUIDs as the 32 hex digits of its char(32) column.
-void bind_value(sqlite3* db, sqlite3_stmt* stmt, int idx, const quarry_value& v, bool borrow) {
-  // Borrowed text stays where it is until the statement is reset; formatted text is
-  // copied, its buffer being this function's.
-  const auto keep = borrow ? SQLITE_STATIC : SQLITE_TRANSIENT;
-  int rc = SQLITE_OK;
-  char buf[civil::kDateTimeBuffer];
-  switch (v.type) {
-    case QUARRY_NULL:
-      rc = sqlite3_bind_null(stmt, idx);
-      break;
-    case QUARRY_BOOL:
-    case QUARRY_INT64:
-      rc = sqlite3_bind_int64(stmt, idx, v.u.i);
-      break;
-    case QUARRY_DOUBLE:
-      rc = sqlite3_bind_double(stmt, idx, v.u.d);
-      break;
-    case QUARRY_DECIMAL:
-    case QUARRY_TEXT:
-    case QUARRY_JSON:
-      rc = sqlite3_bind_text64(stmt, idx, v.u.s.ptr, v.u.s.len, keep, SQLITE_UTF8);
-      break;
-    case QUARRY_BYTES:
-      rc = sqlite3_bind_blob64(stmt, idx, v.u.s.ptr, v.u.s.len, keep);
-      break;
-    case QUARRY_DATE: {
-      const std::size_t n = civil::format_date(v.u.i, buf);
-      rc = sqlite3_bind_text(stmt, idx, buf, static_cast<int>(n), SQLITE_TRANSIENT);
-      break;
-    }
-    case QUARRY_TIME: {
-      const std::size_t n = civil::format_time(v.u.i, buf);
-      rc = sqlite3_bind_text(stmt, idx, buf, static_cast<int>(n), SQLITE_TRANSIENT);
-      break;
-    }
-    case QUARRY_DATETIME: {
-      const std::size_t n = civil::format_datetime(v.u.i, buf);
-      rc = sqlite3_bind_text(stmt, idx, buf, static_cast<int>(n), SQLITE_TRANSIENT);
-      break;
-    }
-    case QUARRY_UUID: {
-      for (int k = 0; k < 16; ++k) {
-        buf[2 * k] = kHex[v.u.uuid[k] >> 4];
-        buf[2 * k + 1] = kHex[v.u.uuid[k] & 15];
-      }
-      rc = sqlite3_bind_text(stmt, idx, buf, 32, SQLITE_TRANSIENT);
-      break;
-    }
-    default:
-      throw sdk::Error(QUARRY_ERR_INTERFACE, "parameter " + std::to_string(idx) +
-                                                 " has unknown type " + std::to_string(v.type));
-  }
-  if (rc != SQLITE_OK) raise(db, rc, "binding parameter " + std::to_string(idx));
 }
 
 void Statement::bind(std::span<const quarry_value> params) {
@@ -147,29 +89,7 @@ void Result::read_row(quarry_value* row, std::size_t ncols) {
     // takes the connection's mutex and checks for a malloc failure, the value calls do
     // not. The value is "unprotected", which only matters to a connection shared between
     // threads while it is read; a quarry connection is used by one thread at a time.
-    sqlite3_value* v = sqlite3_column_value(s, static_cast<int>(i));
-    switch (sqlite3_value_type(v)) {
-      case SQLITE_INTEGER:
-        row[i] = sdk::int_value(sqlite3_value_int64(v));
-        break;
-      case SQLITE_FLOAT:
-        row[i] = sdk::double_value(sqlite3_value_double(v));
-        break;
-      case SQLITE_TEXT: {
-        const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
-        row[i] = sdk::text_value({p, static_cast<std::size_t>(sqlite3_value_bytes(v))});
-        break;
-      }
-      case SQLITE_BLOB: {
-        const auto* p = static_cast<const char*>(sqlite3_value_blob(v));
-        row[i] = sdk::text_value({p ? p : "", static_cast<std::size_t>(sqlite3_value_bytes(v))},
-                                 QUARRY_BYTES);
-        break;
-      }
-      default:
-        row[i] = sdk::null_value();
-        break;
-    }
+    row[i] = value_of(sqlite3_column_value(s, static_cast<int>(i)));
   }
 }
 

@@ -5,6 +5,7 @@
 #include "quarry/database.hpp"
 #include "quarry/engine.hpp"
 #include "quarry/errors.hpp"
+#include "quarry/plugin/sdk.hpp"
 #include "support/errors.hpp"
 
 using namespace quarry;
@@ -52,7 +53,7 @@ TEST(Engine, MissingPluginListsEveryPathTried) {
 TEST(Engine, RefusesAPluginOfAnotherAbiNamingBothVersions) {
   const std::string what = error_of([] { Engine::load("badabi", {QUARRY_BAD_PLUGIN_DIR}); });
   EXPECT_NE(what.find("libquarry_badabi.so was built for quarry plugin ABI 99.0, but this quarry "
-                      "speaks plugin ABI 1.1"),
+                      "speaks plugin ABI 1.2"),
             std::string::npos)
       << what;
 }
@@ -62,6 +63,39 @@ TEST(Engine, RefusesALibraryWithoutTheEntryPoint) {
   EXPECT_NE(what.find("is not a quarry plugin: it exports no 'quarry_plugin_entry' symbol"),
             std::string::npos)
       << what;
+}
+
+TEST(Engine, RefusesAPluginThatSetsAnUndeclaredDialectKeyNamingKeyAndPlugin) {
+  const std::string what = error_of([] { Engine::load("misspeltkey", {QUARRY_BAD_PLUGIN_DIR}); });
+  EXPECT_NE(what.find("plugin 'misspeltkey' ("), std::string::npos) << what;
+  EXPECT_NE(what.find("libquarry_misspeltkey.so) sets dialect key 'lookup.icontian', which quarry "
+                      "does not declare"),
+            std::string::npos)
+      << what;
+  EXPECT_EQ(what.find("'quote'"), std::string::npos) << "a declared key passes: " << what;
+}
+
+TEST(Engine, RefusesAPluginThatSetsAnUndeclaredFeatureFlagNamingFlagAndPlugin) {
+  const std::string what = error_of([] { Engine::load("misspeltflag", {QUARRY_BAD_PLUGIN_DIR}); });
+  EXPECT_NE(what.find("plugin 'misspeltflag' ("), std::string::npos) << what;
+  EXPECT_NE(what.find("sets feature flag 'has_select_for_updat', which quarry does not declare"),
+            std::string::npos)
+      << what;
+  EXPECT_EQ(what.find("has_returning"), std::string::npos) << "a declared flag passes: " << what;
+}
+
+TEST(Engine, TheSdkRefusesAnUndeclaredNameInThePlugin) {
+  sdk::Dialect d;
+  d.set("quote", "`");
+  d.feature("has_returning", true);
+  const auto refused = [](auto&& f) { return quarry::test::error_of<sdk::Error>(f); };
+  EXPECT_NE(
+      refused([&] { d.set("lookup.icontian", "x"); }).find("unknown dialect key 'lookup.icontian'"),
+      std::string::npos);
+  EXPECT_NE(
+      refused([&] { d.feature("has_returnig", true); }).find("unknown feature flag 'has_returnig'"),
+      std::string::npos);
+  EXPECT_EQ(d.get("lookup.icontian"), nullptr);
 }
 
 TEST(Engine, RefusesNamesThatCouldBePaths) {

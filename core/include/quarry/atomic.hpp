@@ -146,11 +146,11 @@ class Lease {
   Connection* operator->() const { return conn_; }
   bool in_atomic() const { return !pooled_; }
   // Runs a read: a query compiled from a queryset, which writes nothing. Outside an
-  // atomic block, a read that finds its pooled connection lost (ConnectionLost: a session
-  // killed by an operator or closed by the server while it sat in the pool) runs once more
-  // on a fresh connection. A write never does (it may have been done before the session
-  // went), nor anything inside a block (the transaction went with the session), nor a read
-  // that the plugin says timed out (SQLSTATE QUARRY_SQLSTATE_TIMED_OUT: a second try would
+  // atomic block, a read that finds its pooled connection lost (an error that poisons it,
+  // ConnectionLost: a session killed by an operator or closed by the server while it sat in the
+  // pool) runs once more on a fresh connection. A write never does (it may have been done before
+  // the session went), nor anything inside a block (the transaction went with the session), nor a
+  // read that the plugin says timed out (SQLSTATE QUARRY_SQLSTATE_TIMED_OUT: a second try would
   // wait as long again).
   ResultSet read(std::string_view sql, std::span<const Value> params, ExecOptions opts = {});
   // Whether this thread has an atomic block open on alias.

@@ -97,7 +97,8 @@ class Connection {
   void ping();
   // Closes the session now; any later use raises ConnectionLost.
   void close() noexcept;
-  // False once closed or after the server dropped the session.
+  // False once closed, or after an error that poisons the connection
+  // (Error::poisons_connection(): the server dropped the session) or a failed rollback.
   bool is_usable() const { return handle_ != nullptr && !broken_; }
   // The driver's own handle: PGconn*, MYSQL* or sqlite3*.
   void* native_handle();

@@ -21,7 +21,9 @@ class Engine {
  public:
   // Loads (or returns the already loaded) plugin for `name`. Throws ImproperlyConfigured:
   // for an invalid name, a missing plugin (listing every path tried), a library that is
-  // not a quarry plugin, or one built for another ABI major version (naming both).
+  // not a quarry plugin, one built for another ABI major version (naming both), or one
+  // whose newest dialect sets a key or flag quarry/plugin/dialect_keys.h does not declare
+  // (naming it and the plugin).
   static std::shared_ptr<const Engine> load(std::string_view name,
                                             const std::vector<std::string>& config_paths = {});
   // Loads a plugin from an explicit file.

@@ -19,11 +19,7 @@ namespace quarry {
 
 enum class FetchMode { One, Peers, Raise };
 
-// A relation was touched that was not loaded, under FetchMode::Raise (Django's).
-class FieldFetchBlocked : public FieldError {
- public:
-  using FieldError::FieldError;
-};
+// Under FetchMode::Raise, FieldFetchBlocked (quarry/errors.hpp).
 
 // Sets the thread's fetch mode until it goes out of scope (scopes nest).
 class FetchModeScope {

@@ -68,12 +68,6 @@ struct ModelState {
   std::vector<std::string> deferred;  // fields not read yet
 };
 
-// Django's FieldError: a name that is not a field, or a lookup a field does not have.
-class FieldError : public Error {
- public:
-  using Error::Error;
-};
-
 // One field of a model, bound to a member of the struct.
 class Field {
  public:

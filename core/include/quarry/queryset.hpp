@@ -53,26 +53,7 @@ struct BulkCreateOptions {
   bool ignore_conflicts = false;
 };
 
-// Django's Model.DoesNotExist and MultipleObjectsReturned. DoesNotExistFor<T> lets a
-// caller catch one model's.
-class DoesNotExist : public Error {
- public:
-  explicit DoesNotExist(const std::string& model)
-      : Error(model + " matching query does not exist."), model_(model) {}
-  const std::string& model() const { return model_; }
-
- private:
-  std::string model_;
-};
-template <class T>
-class DoesNotExistFor : public DoesNotExist {
- public:
-  using DoesNotExist::DoesNotExist;
-};
-class MultipleObjectsReturned : public Error {
- public:
-  using Error::Error;
-};
+// DoesNotExist, DoesNotExistFor<T> and MultipleObjectsReturned: quarry/errors.hpp.
 
 // The SQL a queryset would run, with its parameters (qs.sql()).
 struct CompiledSql {

@@ -75,11 +75,16 @@ void Connection::close() noexcept {
 }
 
 void Connection::fail(const quarry_error& err, std::string_view sql) {
-  if (err.error_class == QUARRY_ERR_CONNECTION_LOST) broken_ = true;
   // What the database refused breaks the transaction; misuse of the client (a busy
   // connection) sent nothing and changes nothing.
   if (err.error_class != QUARRY_ERR_INTERFACE) transaction_failed_ = in_transaction_;
-  throw_plugin_error(err, sql, alias_);
+  try {
+    throw_plugin_error(err, sql, alias_);
+  } catch (const Error& e) {
+    // The one rule, the pool's too (through is_usable()): Error::poisons_connection().
+    if (e.poisons_connection()) broken_ = true;
+    throw;
+  }
 }
 
 void Connection::throw_no_rows(std::string_view sql) const {
@@ -298,9 +303,8 @@ void Connection::ping() {
   require_open("-- ping");
   quarry_error err{};
   if (api_->ping(handle_, &err) != 0) {
-    // A failed ping means the session is unusable, whatever the plugin called it.
-    broken_ = true;
-    if (err.error_class != QUARRY_ERR_CONNECTION_LOST) err.error_class = QUARRY_ERR_CONNECTION_LOST;
+    // A failed ping means the session is lost, whatever the plugin called it.
+    err.error_class = QUARRY_ERR_CONNECTION_LOST;
     fail(err, "-- ping");
   }
 }

@@ -285,8 +285,8 @@ void Lease::wrote() {
 ResultSet Lease::read(std::string_view sql, std::span<const Value> params, ExecOptions opts) {
   try {
     return conn_->query(sql, params, opts);
-  } catch (const ConnectionLost& e) {
-    if (!pooled_ || conn_->is_usable() || conn_->in_transaction() ||
+  } catch (const Error& e) {
+    if (!e.poisons_connection() || !pooled_ || conn_->is_usable() || conn_->in_transaction() ||
         e.sqlstate() == QUARRY_SQLSTATE_TIMED_OUT) {
       throw;
     }

@@ -22,21 +22,19 @@ using W = Wildcards;
 constexpr std::string_view kPatternOnly = "pattern and regex lookups are for text fields";
 
 // Lookups: {lhs} is the column or expression, {rhs} the value's parameter marker (or an
-// expression). A pattern lookup's .pattern key says what the value becomes:
+// expression); each key's default template is declared once, with every dialect key, in
+// quarry/plugin/dialect_keys.h. A pattern lookup's .pattern key says what the value becomes:
 //   raw   the value as given
 //   like  LIKE-escaped (\ before \, % and _) with the lookup's wildcards added
 //   glob  (a plugin's choice) GLOB-escaped, with * as the wildcard
 
 // A pattern lookup: text made a pattern by the dialect's KEY.pattern, on text fields.
 constexpr LookupRow pattern_lookup(std::string_view name, std::string_view key,
-                                   std::string_view sql, std::string_view pattern_key,
-                                   std::string_view pattern, Wildcards wildcards,
+                                   std::string_view pattern_key, Wildcards wildcards,
                                    LookupValue value = LookupValue::Pattern) {
   return {.name = name,
           .key = key,
-          .sql = sql,
           .pattern_key = pattern_key,
-          .pattern = pattern,
           .value = value,
           .wildcards = wildcards,
           .kinds = kTextKinds,
@@ -46,33 +44,26 @@ constexpr LookupRow pattern_lookup(std::string_view name, std::string_view key,
 // One row per lookup.
 // clang-format off
 const std::array<LookupRow, 17> kLookups = {{
-    {.name = "exact", .key = "lookup.exact", .sql = "{lhs} = {rhs}",
+    {.name = "exact", .key = "lookup.exact",
      .compile = &Compiler::exact_lookup},
-    pattern_lookup("iexact", "lookup.iexact", "UPPER({lhs}) = UPPER({rhs})",
-                   "lookup.iexact.pattern", "raw", W::None, V::PatternUnlessRaw),
-    pattern_lookup("contains", "lookup.contains", "{lhs} LIKE {rhs}",
-                   "lookup.contains.pattern", "like", W::Both),
-    pattern_lookup("icontains", "lookup.icontains", "UPPER({lhs}) LIKE UPPER({rhs})",
-                   "lookup.icontains.pattern", "like", W::Both),
-    pattern_lookup("startswith", "lookup.startswith", "{lhs} LIKE {rhs}",
-                   "lookup.startswith.pattern", "like", W::After),
-    pattern_lookup("istartswith", "lookup.istartswith", "UPPER({lhs}) LIKE UPPER({rhs})",
-                   "lookup.istartswith.pattern", "like", W::After),
-    pattern_lookup("endswith", "lookup.endswith", "{lhs} LIKE {rhs}",
-                   "lookup.endswith.pattern", "like", W::Before),
-    pattern_lookup("iendswith", "lookup.iendswith", "UPPER({lhs}) LIKE UPPER({rhs})",
-                   "lookup.iendswith.pattern", "like", W::Before),
-    {.name = "gt", .key = "lookup.gt", .sql = "{lhs} > {rhs}"},
-    {.name = "gte", .key = "lookup.gte", .sql = "{lhs} >= {rhs}"},
-    {.name = "lt", .key = "lookup.lt", .sql = "{lhs} < {rhs}"},
-    {.name = "lte", .key = "lookup.lte", .sql = "{lhs} <= {rhs}"},
+    pattern_lookup("iexact", "lookup.iexact", "lookup.iexact.pattern", W::None, V::PatternUnlessRaw),
+    pattern_lookup("contains", "lookup.contains", "lookup.contains.pattern", W::Both),
+    pattern_lookup("icontains", "lookup.icontains", "lookup.icontains.pattern", W::Both),
+    pattern_lookup("startswith", "lookup.startswith", "lookup.startswith.pattern", W::After),
+    pattern_lookup("istartswith", "lookup.istartswith", "lookup.istartswith.pattern", W::After),
+    pattern_lookup("endswith", "lookup.endswith", "lookup.endswith.pattern", W::Before),
+    pattern_lookup("iendswith", "lookup.iendswith", "lookup.iendswith.pattern", W::Before),
+    {.name = "gt", .key = "lookup.gt"},
+    {.name = "gte", .key = "lookup.gte"},
+    {.name = "lt", .key = "lookup.lt"},
+    {.name = "lte", .key = "lookup.lte"},
     {.name = "in", .value = V::Own, .compile = &Compiler::in_lookup},
     {.name = "range", .value = V::Own, .compile = &Compiler::range_lookup},
     {.name = "isnull", .value = V::Own, .compile = &Compiler::isnull_lookup},
-    {.name = "regex", .key = "lookup.regex", .sql = "{lhs} ~ {rhs}", .value = V::Text,
+    {.name = "regex", .key = "lookup.regex", .value = V::Text,
      .kinds = kTextKinds, .wrong_kind = kPatternOnly, .feature = "supports_regex",
      .feature_what = "regular expressions"},
-    {.name = "iregex", .key = "lookup.iregex", .sql = "{lhs} ~* {rhs}", .value = V::Text,
+    {.name = "iregex", .key = "lookup.iregex", .value = V::Text,
      .kinds = kTextKinds, .wrong_kind = kPatternOnly, .feature = "supports_regex",
      .feature_what = "regular expressions"},
 }};
@@ -82,22 +73,18 @@ const std::array<LookupRow, 17> kLookups = {{
 // second); week_day is 1 (Sunday) .. 7 (Saturday), as in Django. Extract(x, part) uses
 // them too: quarter 1-4, week and iso_year by ISO 8601, iso_week_day 1 (Monday) .. 7.
 constexpr std::array<TransformRow, 12> kTransforms = {{
-    {"year", "transform.year", "EXTRACT(YEAR FROM {lhs})", kDateKinds, FieldKind::Integer},
-    {"month", "transform.month", "EXTRACT(MONTH FROM {lhs})", kDateKinds, FieldKind::Integer},
-    {"day", "transform.day", "EXTRACT(DAY FROM {lhs})", kDateKinds, FieldKind::Integer},
-    {"week_day", "transform.week_day", "(EXTRACT(DOW FROM {lhs}) + 1)", kDateKinds,
-     FieldKind::Integer},
-    {"hour", "transform.hour", "EXTRACT(HOUR FROM {lhs})", kTimeKinds, FieldKind::Integer},
-    {"minute", "transform.minute", "EXTRACT(MINUTE FROM {lhs})", kTimeKinds, FieldKind::Integer},
-    {"second", "transform.second", "EXTRACT(SECOND FROM {lhs})", kTimeKinds, FieldKind::Integer},
-    {"date", "transform.date", "CAST({lhs} AS DATE)", kind_bit(FieldKind::DateTime),
-     FieldKind::Date},
-    {"quarter", "transform.quarter", "EXTRACT(QUARTER FROM {lhs})", kDateKinds, FieldKind::Integer},
-    {"week", "transform.week", "EXTRACT(WEEK FROM {lhs})", kDateKinds, FieldKind::Integer},
-    {"iso_year", "transform.iso_year", "EXTRACT(ISOYEAR FROM {lhs})", kDateKinds,
-     FieldKind::Integer},
-    {"iso_week_day", "transform.iso_week_day", "EXTRACT(ISODOW FROM {lhs})", kDateKinds,
-     FieldKind::Integer},
+    {"year", "transform.year", kDateKinds, FieldKind::Integer},
+    {"month", "transform.month", kDateKinds, FieldKind::Integer},
+    {"day", "transform.day", kDateKinds, FieldKind::Integer},
+    {"week_day", "transform.week_day", kDateKinds, FieldKind::Integer},
+    {"hour", "transform.hour", kTimeKinds, FieldKind::Integer},
+    {"minute", "transform.minute", kTimeKinds, FieldKind::Integer},
+    {"second", "transform.second", kTimeKinds, FieldKind::Integer},
+    {"date", "transform.date", kind_bit(FieldKind::DateTime), FieldKind::Date},
+    {"quarter", "transform.quarter", kDateKinds, FieldKind::Integer},
+    {"week", "transform.week", kDateKinds, FieldKind::Integer},
+    {"iso_year", "transform.iso_year", kDateKinds, FieldKind::Integer},
+    {"iso_week_day", "transform.iso_week_day", kDateKinds, FieldKind::Integer},
 }};
 
 // A registered lookup: its row, and the text the row's views point into.

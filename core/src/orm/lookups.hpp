@@ -3,8 +3,9 @@
 // name, the dialect key of its SQL template and that key's default, how its value is
 // prepared, which field kinds it applies to, and its compile function where it is
 // special (in, range, isnull). The query builder (orm/query.cpp) splits lookup paths
-// with it, the compiler (orm/compile_lookup.cpp) writes lookups from it, and the dialect
-// defaults (plugin/dialect_defaults.cpp) and Dialect::pattern_value() read it.
+// with it, the compiler (orm/compile_lookup.cpp) writes lookups from it, and
+// Dialect::pattern_value() reads it. Each row names its dialect keys; their default
+// templates are declared, with every other key, in quarry/plugin/dialect_keys.h.
 //
 // The application adds rows through quarry/lookups.hpp (register_lookup); this header
 // is internal to the core.
@@ -48,9 +49,9 @@ struct LookupRow {
   std::string_view name = {};         // "icontains"
   std::string_view key = {};          // its template's dialect key, "lookup.icontains"; "" for
                                       // a special or registered one
-  std::string_view sql = {};          // the key's default template; a registered lookup's own
+  std::string_view sql = {};          // a registered lookup's template (a built-in one's is
+                                      // its key's, declared in quarry/plugin/dialect_keys.h)
   std::string_view pattern_key = {};  // "lookup.icontains.pattern", for pattern lookups
-  std::string_view pattern = {};      // that key's default: raw or like
   LookupValue value = LookupValue::Compared;
   Wildcards wildcards = Wildcards::None;
   KindMask kinds = 0;                // the kinds of column (after transforms) it applies to
@@ -72,7 +73,6 @@ struct LookupRow {
 struct TransformRow {
   std::string_view name;  // "year"
   std::string_view key;   // its template's dialect key, "transform.year"
-  std::string_view sql;   // the key's default template, over {lhs}
   KindMask kinds;         // the kinds it applies to
   FieldKind gives;        // the kind it reads: Integer, or Date for "date"
 };

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "orm/lookups.hpp"
+#include "plugin/dialect_names.hpp"
 #include "plugin/plugin_error.hpp"
 #include "quarry/engine.hpp"
 #include "quarry/errors.hpp"
@@ -45,6 +46,12 @@ Dialect::Dialect(std::shared_ptr<const Engine> engine, std::string server_versio
   quarry_dialect* d = nullptr;
   if (t.dialect_open(server_version_.c_str(), &d, &err) != 0) {
     throw_plugin_error(err, {}, {});
+  }
+  try {
+    check_dialect_names(*engine_, d);
+  } catch (...) {
+    t.dialect_close(d);
+    throw;
   }
   handle_ = d;
   for (const auto& [key, fallback] : default_text()) {

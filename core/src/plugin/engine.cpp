@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 
+#include "plugin/dialect_names.hpp"
 #include "quarry/errors.hpp"
 
 #ifndef QUARRY_INSTALL_PLUGIN_DIR
@@ -160,6 +161,8 @@ std::shared_ptr<const Engine> Engine::load_file(const std::string& path,
   engine->version_ = table->version ? table->version : "";
   engine->description_ = table->description ? table->description : "";
   engine->path_ = key;
+  // A misspelt dialect key or flag is refused now, not found later by its silence.
+  check_newest_dialect_names(*engine);
   cache()[key] = engine;
   return engine;
 }

@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define QUARRY_ABI_MAJOR 1
-#define QUARRY_ABI_MINOR 1
+#define QUARRY_ABI_MINOR 2
 
 #define QUARRY_PLUGIN_ENTRY_SYMBOL "quarry_plugin_entry"
 
@@ -172,7 +172,7 @@ typedef struct quarry_plugin {
    * the newest the plugin knows: used for SQL generation without a server). */
   int (*dialect_open)(const char* server_version, quarry_dialect** out, quarry_error* err);
   void (*dialect_close)(quarry_dialect* dialect);
-  /* A spelling, template or setting by key (see docs/plugin-guide.md for the keys);
+  /* A spelling, template or setting by key (quarry/plugin/dialect_keys.h declares them);
    * NULL when the plugin keeps the core's default. */
   const char* (*dialect_get)(const quarry_dialect* dialect, const char* key);
   /* A named feature flag: 1 true, 0 false, -1 unknown to the plugin (core default). */
@@ -215,7 +215,19 @@ typedef struct quarry_plugin {
    * 1 when this insert cannot take the fast path, having written nothing (the core
    * then writes INSERT statements itself); -1 on error. NULL: never. */
   int (*bulk_insert)(quarry_connection* conn, const quarry_bulk_insert* insert, quarry_error* err);
+  /* v1.2 ------------------------------------------------------------------------ */
+  /* Names every dialect key (kind QUARRY_DIALECT_KEY) and feature flag
+   * (QUARRY_DIALECT_FLAG) this dialect sets, one call of `each` per name (borrowed for
+   * the call), so that the core can refuse, when it loads the plugin and opens a
+   * dialect, a name quarry/plugin/dialect_keys.h does not declare: a misspelt key would
+   * otherwise silently keep its default. NULL: the core cannot check. */
+  void (*dialect_names)(const quarry_dialect* dialect, void* ctx,
+                        void (*each)(void* ctx, int kind, const char* name));
 } quarry_plugin;
+
+/* The kinds of name dialect_names() reports. */
+#define QUARRY_DIALECT_KEY 0
+#define QUARRY_DIALECT_FLAG 1
 
 /* The one exported symbol. The core passes its own ABI version so that a plugin may
  * refuse (by returning NULL) or adapt; the core then checks the plugin's version. */

@@ -34,6 +34,7 @@
 
 #include "quarry/civil_time.hpp"
 #include "quarry/plugin/abi.h"
+#include "quarry/plugin/dialect_keys.h"
 
 namespace quarry::sdk {
 
@@ -191,12 +192,20 @@ class Connection {
 };
 
 // Spellings and feature flags for one server version. Set only what differs from the
-// core's defaults (docs/plugin-guide.md lists every key and default).
+// core's defaults (quarry/plugin/dialect_keys.h declares every key and flag with its
+// default; docs/plugin-guide.md lists them). A name not declared there throws here, in
+// the plugin, and the core refuses it too when it loads the plugin.
 class Dialect {
  public:
   virtual ~Dialect() = default;
-  void set(std::string key, std::string value) { text_[std::move(key)] = std::move(value); }
-  void feature(std::string name, bool on) { features_[std::move(name)] = on; }
+  void set(std::string key, std::string value) {
+    if (!dialect_keys::is_key(key)) throw unknown("dialect key", key);
+    text_[std::move(key)] = std::move(value);
+  }
+  void feature(std::string name, bool on) {
+    if (!dialect_keys::is_flag(name)) throw unknown("feature flag", name);
+    features_[std::move(name)] = on;
+  }
 
   const char* get(const char* key) const {
     auto it = text_.find(key);
@@ -206,8 +215,20 @@ class Dialect {
     auto it = features_.find(name);
     return it == features_.end() ? -1 : (it->second ? 1 : 0);
   }
+  // Calls each(kind, name) for every key (QUARRY_DIALECT_KEY) and flag
+  // (QUARRY_DIALECT_FLAG) set.
+  template <class F>
+  void for_each_name(F&& each) const {
+    for (const auto& entry : text_) each(QUARRY_DIALECT_KEY, entry.first.c_str());
+    for (const auto& entry : features_) each(QUARRY_DIALECT_FLAG, entry.first.c_str());
+  }
 
  private:
+  static Error unknown(std::string_view what, std::string_view name) {
+    return Error(QUARRY_ERR_INTERFACE, "unknown " + std::string(what) + " '" + std::string(name) +
+                                           "': quarry/plugin/dialect_keys.h declares the names");
+  }
+
   std::unordered_map<std::string, std::string> text_;
   std::unordered_map<std::string, bool> features_;
 };
@@ -362,6 +383,11 @@ struct Trampolines {
   static int dialect_feature(const quarry_dialect* d, const char* name) {
     return reinterpret_cast<const Dialect*>(d)->feature(name);
   }
+  static void dialect_names(const quarry_dialect* d, void* ctx,
+                            void (*each)(void* ctx, int kind, const char* name)) {
+    reinterpret_cast<const Dialect*>(d)->for_each_name(
+        [&](int kind, const char* name) { each(ctx, kind, name); });
+  }
 
   static int connect(const quarry_param* params, std::size_t n, quarry_connection** out,
                      quarry_error* err) {
@@ -465,7 +491,7 @@ const quarry_plugin* plugin_table() {
       &T::native_handle,   &T::prepare,       &T::finalize,
       &T::execute,         &T::column_count,  &T::column_name,
       &T::fetch,           &T::affected_rows, &T::last_insert_id,
-      &T::result_close,    &T::bulk_insert,
+      &T::result_close,    &T::bulk_insert,   &T::dialect_names,
   };
   return &table;
 }
