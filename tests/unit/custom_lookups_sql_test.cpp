@@ -110,8 +110,12 @@ TEST_F(CustomLookups, BadTemplatesAreRefusedAndTheLookupStaysUnknown) {
 
 TEST_F(CustomLookups, EveryKeyOfTheRegistryIsADeclaredDialectKey) {
   for (const auto& row : quarry::detail::builtin_lookups()) {
-    if (!row.key.empty()) EXPECT_TRUE(dialect_keys::is_key(row.key)) << row.key;
-    if (!row.pattern_key.empty()) EXPECT_TRUE(dialect_keys::is_key(row.pattern_key)) << row.key;
+    if (!row.key.empty()) {
+      EXPECT_TRUE(dialect_keys::is_key(row.key)) << row.key;
+    }
+    if (!row.pattern_key.empty()) {
+      EXPECT_TRUE(dialect_keys::is_key(row.pattern_key)) << row.key;
+    }
   }
   for (const auto& row : quarry::detail::transforms()) {
     EXPECT_TRUE(dialect_keys::is_key(row.key)) << row.key;
