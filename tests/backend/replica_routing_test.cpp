@@ -37,10 +37,14 @@ class ReplicaRouting : public ::testing::Test {
     configure(Config::parse(yaml(replica_url()), "<replica test teardown>"));
     drop_seed_tables();
   }
-  static std::string yaml(const std::string& replica, int64_t max_lag_ms = 60000) {
+  // Health checks only at start unless a test asks for them: on MariaDB a paused replica
+  // does not replicate, and a check would take it out of rotation mid-test.
+  static std::string yaml(const std::string& replica, int64_t max_lag_ms = 60000,
+                          int64_t health_check_ms = 3'600'000) {
     return "databases:\n  default:\n    url: \"" + backend_url() +
-           "\"\n    replicas: [replica]\n    health_check_ms: 20\n    max_lag_ms: " +
-           std::to_string(max_lag_ms) + "\n  replica:\n    url: \"" + replica + "\"\n";
+           "\"\n    replicas: [replica]\n    health_check_ms: " + std::to_string(health_check_ms) +
+           "\n    max_lag_ms: " + std::to_string(max_lag_ms) + "\n  replica:\n    url: \"" +
+           replica + "\"\n";
   }
   // Waits until the replica has replayed everything the primary has committed so far.
   void catch_up() {
@@ -197,7 +201,8 @@ TEST_F(ReplicaRouting, AReplicaThatIsDownCostsNoError) {
 
 TEST_F(ReplicaRouting, AReplicaThatLagsTooFarIsTakenOutOfRotationAndComesBack) {
   if (!ready_) return;
-  configure(Config::parse(yaml(replica_url(), /*max_lag_ms=*/100), "<lag config>"));
+  configure(Config::parse(yaml(replica_url(), /*max_lag_ms=*/100, /*health_check_ms=*/20),
+                          "<lag config>"));
   set_log_handler(nullptr);
   objects<Customer>().create({{"name", "Ann"}, {"email", "a@x"}});
   catch_up();
