@@ -46,14 +46,9 @@ bool replayed(CausalToken& t, std::size_t i, Connection& conn) {
   const uint64_t bit = i < 64 ? uint64_t{1} << i : 0;
   if (bit && (t.replayed & bit)) return true;
   if (t.position.empty()) return false;
-  ResultSet rs = conn.query(conn.dialect().text("replica.reached"), {Value(t.position)});
-  bool yes = false;
-  if (rs.next()) {
-    const Value v = rs.row().get<Value>(0);
-    yes = !v.is_null() && v.convert_to(ValueType::Int).as<int64_t>() != 0;
-  }
-  while (rs.next()) {
-  }
+  const Value v =
+      conn.query_value<Value>(conn.dialect().text("replica.reached"), {Value(t.position)});
+  const bool yes = !v.is_null() && v.convert_to(ValueType::Int).as<int64_t>() != 0;
   if (yes) t.replayed |= bit;
   return yes;
 }
@@ -65,12 +60,7 @@ std::string position_of(Connection& conn) {
                             " gives no replica.position: quarry cannot tell when a replica "
                             "has a write, so its aliases cannot list replicas");
   }
-  ResultSet rs = conn.query(sql);
-  std::string pos;
-  if (rs.next()) pos = rs.row().get<Value>(0).convert_to(ValueType::Text).as<std::string>();
-  while (rs.next()) {
-  }
-  return pos;
+  return conn.query_value<Value>(sql).convert_to(ValueType::Text).as<std::string>();
 }
 
 }  // namespace

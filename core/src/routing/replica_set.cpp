@@ -91,8 +91,6 @@ void ReplicaSet::check(Member& m) {
                 "max_lag_ms " + std::to_string(max_ms);
         }
       }
-      while (rs.next()) {
-      }
     } else {
       m.probe->ping();
     }

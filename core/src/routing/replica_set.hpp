@@ -25,7 +25,6 @@ class ReplicaSet {
   ReplicaSet& operator=(const ReplicaSet&) = delete;
 
   Database& primary() const { return primary_; }
-  std::size_t size() const { return replicas_.size(); }
   Database& replica(std::size_t i) const { return *replicas_[i]->db; }
   // The next replica in rotation (round robin over the healthy ones), or -1 when none is.
   int pick();
