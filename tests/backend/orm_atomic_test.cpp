@@ -74,6 +74,22 @@ TEST_F(AtomicBlocks, NestedBlocksAreSavepoints) {
   EXPECT_EQ(names(), (std::vector<std::string>{"outer", "second inner"}));
 }
 
+TEST_F(AtomicBlocks, AtomicConnectionIsTheBlocksOwnAndRefusedOutsideOne) {
+  EXPECT_THROW(atomic_connection(), TransactionManagementError);
+  {
+    auto tx = atomic();
+    add("raw");
+    Connection& conn = atomic_connection();
+    EXPECT_EQ(&conn, &tx.connection());
+    // What the block wrote is visible on its connection before COMMIT.
+    const std::string sql = "SELECT COUNT(*) FROM " + database().dialect().quote("product");
+    EXPECT_EQ(conn.query_value<int64_t>(sql), 1);
+    tx.rollback();
+  }
+  EXPECT_TRUE(names().empty());
+  EXPECT_THROW(atomic_connection(), TransactionManagementError);
+}
+
 TEST_F(AtomicBlocks, ADurableBlockRefusesToNest) {
   atomic("default", [] { add("alone"); }, {.durable = true});
   atomic([] {

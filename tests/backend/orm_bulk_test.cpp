@@ -88,7 +88,7 @@ class Bulk : public OrmTest {
     }
     OrmTest::TearDown();
   }
-  static void run(const std::string& sql) { detail::Lease("default")->execute_script(sql); }
+  static void run(const std::string& sql) { database().acquire()->execute_script(sql); }
   static std::string quoted(const std::string& name) { return database().dialect().quote(name); }
   // The statements and bulk calls an operation ran.
   static std::size_t writes(const QueryCapture& c) {

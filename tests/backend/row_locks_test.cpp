@@ -217,10 +217,10 @@ TEST_F(RowLocks, ALockWaitTimeoutLeavesTheTransactionRolledBackNotHalfDone) {
   try {
     atomic([&] {
       objects<Student>().filter("id", ids_[1]).update({{"marks", 99}});  // the first half
-      detail::Lease lease("default");                                    // the block's connection
+      Connection& conn = atomic_connection();                            // the block's connection
       // The server's own setting (no dialect key spells a lock timeout).
-      lease->execute(is("postgres") ? "SET LOCAL lock_timeout = '200ms'"
-                                    : "SET SESSION innodb_lock_wait_timeout = 1");
+      conn.execute(is("postgres") ? "SET LOCAL lock_timeout = '200ms'"
+                                  : "SET SESSION innodb_lock_wait_timeout = 1");
       // MariaDB rolls back only this statement; quarry rolls back the whole block.
       try {
         objects<Student>().filter("id", ids_[0]).update({{"marks", 1}});

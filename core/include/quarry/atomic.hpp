@@ -129,46 +129,9 @@ void savepoint_commit(std::string_view sid, std::string_view alias = "default");
 // of commit (the COMMIT itself has happened).
 void on_commit(std::function<void()> fn, std::string_view alias = "default");
 
-namespace detail {
-struct ReadRoute;
-
-// The connection the current thread uses for alias: its atomic block's, if one is
-// open, otherwise one from the pool, held for the lease's life.
-class Lease {
- public:
-  explicit Lease(std::string_view alias);
-  explicit Lease(Database& db);
-  // For a read routed to db: its atomic block's connection, if one is open; else, where
-  // the route allows, a connection to a replica in rotation that has replayed every write
-  // this thread depends on (quarry::ReadYourWrites); else one of the primary's.
-  explicit Lease(const ReadRoute& route);
-  Connection& operator*() const { return *conn_; }
-  Connection* operator->() const { return conn_; }
-  bool in_atomic() const { return !pooled_; }
-  // Runs a read: a query compiled from a queryset, which writes nothing. Outside an
-  // atomic block, a read that finds its pooled connection lost (an error that poisons it,
-  // ConnectionLost: a session killed by an operator or closed by the server while it sat in the
-  // pool) runs once more on a fresh connection. A write never does (it may have been done before
-  // the session went), nor anything inside a block (the transaction went with the session), nor a
-  // read that the plugin says timed out (SQLSTATE QUARRY_SQLSTATE_TIMED_OUT: a second try would
-  // wait as long again).
-  ResultSet read(std::string_view sql, std::span<const Value> params, ExecOptions opts = {});
-  // Whether this thread has an atomic block open on alias.
-  static bool in_atomic_block(std::string_view alias);
-  // After a write through this lease: outside an atomic block it has committed, and on an
-  // alias with replicas its position is noted for reads that follow (read-your-writes).
-  // Inside a block, the outermost commit does that.
-  void wrote();
-  // The database the connection is of (a replica's, for a read one served).
-  Database& database() const { return *db_; }
-
- private:
-  void use(Database& db);  // its block's connection, or its pool's
-  void lease_from(Database& db);
-  PooledConnection pooled_;
-  Connection* conn_ = nullptr;
-  Database* db_ = nullptr;  // where pooled_ came from
-};
-}  // namespace detail
+// The connection of the innermost atomic block open on alias in this thread, for SQL of
+// one's own inside the block (Django's connection.cursor() in transaction.atomic()).
+// Outside a block, TransactionManagementError.
+Connection& atomic_connection(std::string_view alias = "default");
 
 }  // namespace quarry

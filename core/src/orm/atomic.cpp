@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "orm/lease.hpp"
 #include "orm/route.hpp"
 #include "quarry/database.hpp"
 #include "quarry/errors.hpp"
@@ -57,8 +58,8 @@ ThreadTransaction& innermost_or_throw(std::string_view alias) {
   return *tx;
 }
 
-// The connection of the block a savepoint helper works in.
-Connection& savepoint_connection(std::string_view alias, const char* what) {
+// The connection of the block a savepoint helper (or atomic_connection()) works in.
+Connection& block_connection(std::string_view alias, const char* what) {
   ThreadTransaction* tx = open_block(alias);
   if (!tx) {
     throw TransactionManagementError(std::string(what) + " works only inside an 'atomic' block.",
@@ -79,15 +80,15 @@ Connection& savepoint_connection(std::string_view alias, const char* what) {
 std::string savepoint(std::string_view alias) {
   ThreadTransaction* tx = open_block(alias);
   if (tx && broken(*tx)) refuse(alias);
-  return savepoint_connection(alias, "savepoint()").savepoint();
+  return block_connection(alias, "savepoint()").savepoint();
 }
 
 void savepoint_rollback(std::string_view sid, std::string_view alias) {
-  savepoint_connection(alias, "savepoint_rollback()").rollback_to_savepoint(sid);
+  block_connection(alias, "savepoint_rollback()").rollback_to_savepoint(sid);
 }
 
 void savepoint_commit(std::string_view sid, std::string_view alias) {
-  savepoint_connection(alias, "savepoint_commit()").release_savepoint(sid);
+  block_connection(alias, "savepoint_commit()").release_savepoint(sid);
 }
 
 Atomic::Atomic(std::string alias, AtomicOptions options)
@@ -230,6 +231,10 @@ void on_commit(std::function<void()> fn, std::string_view alias) {
     return;
   }
   fn();  // no transaction: as Django, at once
+}
+
+Connection& atomic_connection(std::string_view alias) {
+  return block_connection(alias, "atomic_connection()");
 }
 
 namespace detail {

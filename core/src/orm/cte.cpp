@@ -7,9 +7,9 @@
 #include <map>
 #include <mutex>
 
-#include "orm/route.hpp"
 #include "orm/compiler.hpp"
 #include "orm/query.hpp"
+#include "orm/route.hpp"
 #include "quarry/database.hpp"
 
 namespace quarry::detail {

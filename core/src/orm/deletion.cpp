@@ -8,6 +8,7 @@
 #include <set>
 
 #include "orm/compiler.hpp"
+#include "orm/lease.hpp"
 #include "orm/relation_paths.hpp"
 #include "orm/route.hpp"
 #include "quarry/database.hpp"

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "orm/compiler.hpp"
+#include "orm/lease.hpp"
 #include "orm/relation_paths.hpp"
 #include "orm/route.hpp"
 #include "orm/select_cache.hpp"

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "orm/compiler.hpp"
+#include "orm/lease.hpp"
 #include "orm/relation_paths.hpp"
 #include "orm/route.hpp"
 #include "quarry/database.hpp"

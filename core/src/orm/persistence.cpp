@@ -4,12 +4,13 @@
 #include <span>
 
 #include "orm/compiler.hpp"
+#include "orm/lease.hpp"
 #include "orm/relation_paths.hpp"
 #include "orm/route.hpp"
-#include "routing/router_chain.hpp"
 #include "quarry/database.hpp"
 #include "quarry/queryset.hpp"
 #include "quarry/relations.hpp"
+#include "routing/router_chain.hpp"
 
 namespace quarry::detail {
 namespace {

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "orm/lease.hpp"
 #include "orm/relation_paths.hpp"
 #include "quarry/atomic.hpp"
 #include "quarry/errors.hpp"

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "orm/compiler.hpp"
+#include "orm/lease.hpp"
 #include "orm/relation_paths.hpp"
 #include "quarry/atomic.hpp"
 #include "quarry/database.hpp"
