@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs an example program (the seed tour, the full working example) on one backend,
 # through a config made for the test server: run_example.sh BACKEND PROGRAM.
+# BACKEND postgres-replica runs it on configs/replica.yaml with the test primary and its
+# streaming replica, mysql-replica with MariaDB and its GTID replica; both must show a
+# read answered by the replica.
 # Exits 77 (ctest's skip) when the backend has no server, except under CI=true.
 set -euo pipefail
 backend=$1 program=$2
@@ -8,7 +11,11 @@ case "$backend" in
   sqlite) url="sqlite://$(mktemp -u "${TMPDIR:-/tmp}/quarry-example.XXXXXX").db" ;;
   postgres) url="${QUARRY_TEST_POSTGRES_URL:-}" ;;
   mysql) url="${QUARRY_TEST_MYSQL_URL:-}" ;;
+  postgres-replica)
+    url="${QUARRY_TEST_POSTGRES_URL:-}" replica="${QUARRY_TEST_POSTGRES_REPLICA_URL:-}" ;;
+  mysql-replica) url="${QUARRY_TEST_MYSQL_URL:-}" replica="${QUARRY_TEST_MYSQL_REPLICA_URL:-}" ;;
 esac
+if [[ "$backend" == *-replica && -z "${replica:-}" ]]; then url=""; fi
 if [[ -z "$url" ]]; then
   echo "no $backend server (scripts/test-all.sh starts one)"
   [[ "${CI:-}" == "true" ]] && exit 1
@@ -16,5 +23,18 @@ if [[ -z "$url" ]]; then
 fi
 config=$(mktemp "${TMPDIR:-/tmp}/quarry-example.XXXXXX.yaml")
 trap 'rm -f "$config" "${url#sqlite://}"' EXIT
+if [[ "$backend" == *-replica ]]; then
+  # configs/replica.yaml itself: its URLs come from PRIMARY_URL and REPLICA_URL.
+  out=$(PRIMARY_URL="$url" REPLICA_URL="$replica" "$program" "$(dirname "$0")/../configs/replica.yaml") || {
+    echo "$out"
+    exit 1
+  }
+  echo "$out"
+  grep -q "counted on 'replica'" <<<"$out" || {
+    echo "no read was answered by the replica"
+    exit 1
+  }
+  exit 0
+fi
 printf 'databases:\n  default:\n    url: "%s"\n' "$url" >"$config"
 "$program" "$config"

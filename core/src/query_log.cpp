@@ -6,6 +6,8 @@ namespace quarry {
 namespace {
 // The innermost live capture on this thread; captures nest like scopes.
 thread_local QueryCapture* t_capture = nullptr;
+// Whether what this thread records now is the routing layer's.
+thread_local bool t_routing = false;
 }  // namespace
 
 std::vector<QueryRecord> QueryLog::entries() const {
@@ -53,10 +55,21 @@ void QueryEvents::record(QueryLog& log, std::string_view alias, std::string_view
   for (const auto& p : params) r.params.push_back(ValueRef(p).repr());
   r.duration = duration;
   r.error = std::string(error);
+  r.routing = t_routing;
   for (QueryCapture* c = t_capture; c; c = c->outer_) {
-    if (!c->alias_ || *c->alias_ == alias) c->records_.push_back(r);
+    if (!c->alias_ || *c->alias_ == alias) {
+      c->records_.push_back(r);
+      if (r.routing) ++c->routing_;
+    }
   }
   if (log.enabled()) log.add(std::move(r));
+}
+
+QueryEvents::RoutingStatements::RoutingStatements() : outer_(t_routing) {
+  t_routing = true;
+}
+QueryEvents::RoutingStatements::~RoutingStatements() {
+  t_routing = outer_;
 }
 
 }  // namespace quarry

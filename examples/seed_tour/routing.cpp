@@ -1,6 +1,9 @@
 // Multiple databases (docs/guide.md "Multiple databases"): where each statement runs, a
 // read served by a replica, and a read of one's own write. On a config with one database
 // (the embedded SQLite default) everything runs on 'default'.
+#include <chrono>
+#include <thread>
+
 #include "sections.hpp"
 #include "seed/models.hpp"
 
@@ -11,9 +14,13 @@ using namespace seed;
 
 namespace {
 
-// The alias that ran the last statement the capture saw.
+// The alias that ran the last of the application's statements the capture saw.
 std::string last_alias(const QueryCapture& log) {
-  return log.count() ? log.queries().back().alias : std::string("(none)");
+  const auto& all = log.queries();
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (!it->routing) return it->alias;
+  }
+  return "(none)";
 }
 
 }  // namespace
@@ -21,12 +28,24 @@ std::string last_alias(const QueryCapture& log) {
 void routing(Tour& t) {
   const std::vector<std::string>& replicas = t.db().settings().replicas;
   t.section("Multiple databases: a read, routed", [&] {
-    QueryCapture log;
-    const int64_t n = objects<Student>().count();
-    std::string where = "'" + last_alias(log) + "'";
-    if (replicas.empty()) where += ", the only database";
-    if (!replicas.empty() && last_alias(log) != t.db().alias()) where += ", a replica";
-    return std::to_string(n) + " students, counted on " + where;
+    // This thread has just written the tour's rows: its reads go to the primary until a
+    // replica has replayed them (milliseconds), then to the replica.
+    int64_t n = 0;
+    std::string where;
+    int reads = 0;
+    for (; reads < 500; ++reads) {
+      QueryCapture log;
+      n = objects<Student>().count();
+      where = last_alias(log);
+      if (replicas.empty() || where != t.db().alias()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::string out = std::to_string(n) + " students, counted on '" + where + "'";
+    if (replicas.empty()) return out + ", the only database";
+    if (where == t.db().alias()) return out + ", the primary: no replica had this thread's writes";
+    out += ", a replica: it had replayed this thread's writes";
+    if (reads > 0) out += " after " + std::to_string(reads) + " reads on the primary";
+    return out;
   });
   t.section("Multiple databases: reading your own write", [&] {
     Student ann = objects<Student>().get({{"name", "Ann"}});

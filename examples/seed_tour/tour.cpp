@@ -15,7 +15,10 @@ void Tour::section(const std::string& title, const std::function<std::string()>&
     ++failures_;
   }
   for (const auto& q : capture.queries()) {
-    std::cout << "   sql" << (q.alias == db_.alias() ? "" : "[" + q.alias + "]") << ": " << q.sql;
+    // The routing layer's own statements (replica positions) are marked, and left out of
+    // QueryCapture::count().
+    std::cout << "   " << (q.routing ? "routing" : "sql")
+              << (q.alias == db_.alias() ? "" : "[" + q.alias + "]") << ": " << q.sql;
     if (!q.params.empty()) {
       std::cout << "   -- params:";
       for (const auto& p : q.params) std::cout << " " << p;

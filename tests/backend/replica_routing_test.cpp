@@ -67,12 +67,17 @@ class ReplicaRouting : public ::testing::Test {
     std::thread([&] {
       QueryCapture log;
       read();
-      alias = log.count() ? log.queries().back().alias : "(none)";
+      alias = last_alias(log);
     }).join();
     return alias;
   }
+  // The alias of the last of the application's statements (routing ones left out).
   static std::string last_alias(const QueryCapture& log) {
-    return log.count() ? log.queries().back().alias : "(none)";
+    const auto& all = log.queries();
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+      if (!it->routing) return it->alias;
+    }
+    return "(none)";
   }
 
   std::unique_ptr<ReplicaConnection> replica_;  // made once the test is known to need it
@@ -142,6 +147,32 @@ TEST_F(ReplicaRouting, AReadRightAfterAWriteSeesItWhileTheReplicaIsBehind) {
   catch_up();
   EXPECT_EQ(objects<Customer>().get({{"id", ann.id}}).email, "new");
   EXPECT_EQ(last_alias(log), "replica");
+}
+
+TEST_F(ReplicaRouting, TheRoutingLayersOwnStatementsAreLoggedMarkedAndNotCounted) {
+  if (!ready_) return;
+  Customer ann = objects<Customer>().create({{"name", "Ann"}, {"email", "old"}});
+  catch_up();
+  pause();
+  QueryCapture log;
+  ann.email = "new";
+  save(ann);  // the UPDATE, then the primary's position (a routing statement)
+  EXPECT_EQ(log.count(), 1u);
+  EXPECT_EQ(log.routing_count(), 1u);
+  ASSERT_EQ(log.queries().size(), 2u);
+  EXPECT_FALSE(log.queries()[0].routing);
+  EXPECT_TRUE(log.queries()[1].routing);
+  EXPECT_EQ(log.queries()[1].alias, "default");
+  // A read asks the replica whether it has the write (routing, on the replica), then
+  // reads from the primary: one statement of the application's.
+  log.clear();
+  EXPECT_EQ(objects<Customer>().get({{"id", ann.id}}).email, "new");
+  EXPECT_EQ(log.count(), 1u);
+  ASSERT_EQ(log.routing_count(), 1u);
+  EXPECT_EQ(log.queries()[0].alias, "replica");
+  EXPECT_TRUE(log.queries()[0].routing);
+  EXPECT_EQ(log.queries()[1].alias, "default");
+  EXPECT_FALSE(log.queries()[1].routing);
 }
 
 TEST_F(ReplicaRouting, AReadYourWritesScopeCarriesTheWriteToAnotherThread) {

@@ -4,6 +4,10 @@
 //   QueryLog      per alias, switchable, bounded (Django's connection.queries);
 //   QueryCapture  everything run on this thread while it lives (assertNumQueries), the
 //                 tool for proving a loop is free of N+1 queries.
+// Both show the statements the routing layer sends of its own accord (where a replica
+// has replayed to, the primary's position after a commit: docs/guide.md "Multiple
+// databases"), marked `routing`; QueryCapture::count() leaves them out, so a query count
+// means the same with and without replicas, and routing_count() counts them.
 // Nothing is formatted unless one of them is listening.
 #pragma once
 
@@ -30,6 +34,8 @@ struct QueryRecord {
   // Empty when the statement succeeded; else what the database answered (a statement it
   // refused while preparing it is logged too: it was sent all the same).
   std::string error;
+  // Sent by the routing layer to decide where reads go, not by the application's code.
+  bool routing = false;
 };
 
 class QueryLog {
@@ -58,14 +64,22 @@ class QueryCapture {
   QueryCapture(const QueryCapture&) = delete;
   QueryCapture& operator=(const QueryCapture&) = delete;
 
-  std::size_t count() const { return records_.size(); }
+  // The statements the application's code ran (routing statements left out).
+  std::size_t count() const { return records_.size() - routing_; }
+  // The routing layer's own statements among queries().
+  std::size_t routing_count() const { return routing_; }
+  // Every statement, in order, routing ones included.
   const std::vector<QueryRecord>& queries() const { return records_; }
-  void clear() { records_.clear(); }
+  void clear() {
+    records_.clear();
+    routing_ = 0;
+  }
 
  private:
   friend struct QueryEvents;
   std::optional<std::string> alias_;
   std::vector<QueryRecord> records_;
+  std::size_t routing_ = 0;
   QueryCapture* outer_;
 };
 
@@ -75,6 +89,18 @@ struct QueryEvents {
   static void record(QueryLog& log, std::string_view alias, std::string_view sql,
                      std::span<const quarry_value> params, std::chrono::microseconds duration,
                      std::string_view error = {});
+  // While one lives, what this thread records is marked `routing` (the routing layer's
+  // own statements).
+  class RoutingStatements {
+   public:
+    RoutingStatements();
+    ~RoutingStatements();
+    RoutingStatements(const RoutingStatements&) = delete;
+    RoutingStatements& operator=(const RoutingStatements&) = delete;
+
+   private:
+    bool outer_;
+  };
 };
 
 }  // namespace quarry

@@ -7,6 +7,7 @@
 
 #include "quarry/database.hpp"
 #include "quarry/errors.hpp"
+#include "quarry/query_log.hpp"
 #include "quarry/routing.hpp"
 #include "routing/replica_set.hpp"
 
@@ -46,6 +47,7 @@ bool replayed(CausalToken& t, std::size_t i, Connection& conn) {
   const uint64_t bit = i < 64 ? uint64_t{1} << i : 0;
   if (bit && (t.replayed & bit)) return true;
   if (t.position.empty()) return false;
+  const QueryEvents::RoutingStatements mark;
   const Value v =
       conn.query_value<Value>(conn.dialect().text("replica.reached"), {Value(t.position)});
   const bool yes = !v.is_null() && v.convert_to(ValueType::Int).as<int64_t>() != 0;
@@ -60,6 +62,7 @@ std::string position_of(Connection& conn) {
                             " gives no replica.position: quarry cannot tell when a replica "
                             "has a write, so its aliases cannot list replicas");
   }
+  const QueryEvents::RoutingStatements mark;
   return conn.query_value<Value>(sql).convert_to(ValueType::Text).as<std::string>();
 }
 

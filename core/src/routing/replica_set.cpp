@@ -5,6 +5,7 @@
 #include "quarry/database.hpp"
 #include "quarry/errors.hpp"
 #include "quarry/log.hpp"
+#include "quarry/query_log.hpp"
 
 namespace quarry::detail {
 
@@ -66,6 +67,7 @@ void ReplicaSet::run() {
 // Down when it does not answer, does not replicate, or lags more than max_lag_ms.
 void ReplicaSet::check(Member& m) {
   std::string why;
+  const QueryEvents::RoutingStatements mark;
   try {
     if (!m.probe || !m.probe->is_usable()) m.probe = m.db->connect();
     const Dialect& d = m.db->dialect();
