@@ -17,6 +17,7 @@
 
 #include "harness.hpp"
 #include "raw_driver.hpp"
+#include "routing.hpp"
 #include "seed/models.hpp"
 
 namespace bench {
@@ -34,6 +35,14 @@ std::string url_for(const std::string& backend) {
            "/quarry-bench.db";
   const char* v =
       std::getenv(backend == "postgres" ? "QUARRY_TEST_POSTGRES_URL" : "QUARRY_TEST_MYSQL_URL");
+  return v ? v : "";
+}
+
+// The backend's replica (scripts/test-servers.sh starts one of each server), or "".
+std::string replica_url_for(const std::string& backend) {
+  const char* v = backend == "postgres" ? std::getenv("QUARRY_TEST_POSTGRES_REPLICA_URL")
+                  : backend == "mysql"  ? std::getenv("QUARRY_TEST_MYSQL_REPLICA_URL")
+                                        : nullptr;
   return v ? v : "";
 }
 
@@ -311,6 +320,11 @@ int main(int argc, char** argv) {
     if (backend != "all" && backend != b) continue;
     auto r = bench::run_backend(b, rounds);
     results.insert(results.end(), r.begin(), r.end());
+    if (!bench::url_for(b).empty()) {
+      r = bench::run_routing(b, bench::url_for(b), bench::replica_url_for(b), rounds,
+                             bench::wanted);
+      results.insert(results.end(), r.begin(), r.end());
+    }
   }
   bench::print_table(results);
   if (!json.empty()) {
