@@ -6,6 +6,7 @@
 #include <regex>
 #include <thread>
 
+#include "quarry/raw_sql.hpp"
 #include "seed/models.hpp"
 #include "support/backend.hpp"
 #include "support/errors.hpp"
@@ -173,6 +174,35 @@ TEST_F(ReplicaRouting, TheRoutingLayersOwnStatementsAreLoggedMarkedAndNotCounted
   EXPECT_TRUE(log.queries()[0].routing);
   EXPECT_EQ(log.queries()[1].alias, "default");
   EXPECT_FALSE(log.queries()[1].routing);
+}
+
+TEST_F(ReplicaRouting, RawSqlRunsOnThePrimaryAndItsWritesAreReadBack) {
+  if (!ready_) return;
+  Customer ann = objects<Customer>().create({{"name", "Ann"}, {"email", "old"}});
+  catch_up();
+  pause();
+  const Dialect& d = database().dialect();
+  std::string sql = "UPDATE " + d.quote("customer") + " SET " + d.quote("email") + " = ";
+  d.append_placeholder(sql, 1);
+  sql += " WHERE " + d.quote("id") + " = ";
+  d.append_placeholder(sql, 2);
+  QueryCapture log;
+  EXPECT_EQ(execute_sql(sql, {Value("new"), Value(ann.id)}), 1);
+  EXPECT_EQ(log.queries().at(0).alias, "default");
+  // A raw read is the primary's, and so sees the write at once.
+  const std::string select = "SELECT " + d.quote("email") + " FROM " + d.quote("customer");
+  EXPECT_EQ(query_sql(select).at(0).get<std::string>("email"), "new");
+  EXPECT_EQ(last_alias(log), "default");
+  // The raw write counts for read-your-writes: the ORM's next read here sees it too.
+  EXPECT_EQ(objects<Customer>().get({{"id", ann.id}}).email, "new");
+  EXPECT_EQ(last_alias(log), "default");
+  // A reader that wrote nothing reads the replica, which has not replayed it.
+  std::string other;
+  EXPECT_EQ(alias_on_fresh_thread([&] {
+              other = objects<Customer>().get({{"id", ann.id}}).email;
+            }),
+            "replica");
+  EXPECT_EQ(other, "old");
 }
 
 TEST_F(ReplicaRouting, AReadYourWritesScopeCarriesTheWriteToAnotherThread) {

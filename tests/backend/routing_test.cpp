@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "quarry/raw_sql.hpp"
 #include "seed/models.hpp"
 #include "support/backend.hpp"
 #include "support/errors.hpp"
@@ -146,6 +147,40 @@ TEST_F(Routing, TheFirstRouterThatAnswersWinsAndUsingWinsOverAll) {
   EXPECT_EQ(objects<Customer>().filter({{"name__startswith", "B"}}).update({{"email", "b"}}), 2);
   EXPECT_EQ(objects<Customer>().filter({{"email", "b"}}).remove().total, 2);
   EXPECT_EQ(rows("other", "customer"), 1);
+}
+
+TEST_F(Routing, RawSqlGoesWhereTheRoutersSendItsModelAndUsingWins) {
+  if (!ready_) return;
+  use("routers: [customers_elsewhere, everything_default]\n");
+  const auto insert = [](const std::string& alias) {
+    const Dialect& d = database(alias).dialect();
+    std::string sql = "INSERT INTO " + d.quote("customer") + " (" + d.quote("name") + ", " +
+                      d.quote("email") + ") VALUES (";
+    d.append_placeholder(sql, 1);
+    sql += ", ";
+    d.append_placeholder(sql, 2);
+    return sql + ")";
+  };
+  QueryCapture log;
+  // With its model, where the routers write Customer: "other".
+  EXPECT_EQ(
+      execute_sql(insert("other"), {Value("Ann"), Value("a@x")}, {.model = &meta<Customer>()}), 1);
+  EXPECT_EQ(rows("other", "customer"), 1);
+  EXPECT_EQ(log.queries().at(0).alias, "other");
+  const std::string count =
+      "SELECT COUNT(*) AS n FROM " + database("other").dialect().quote("customer");
+  EXPECT_EQ(query_sql(count, {}, {.model = &meta<Customer>()}).at(0).get<int64_t>("n"), 1);
+  EXPECT_EQ(log.queries().back().alias, "other");
+  // using() wins over the routers; without a model nor using(), "default".
+  EXPECT_EQ(execute_sql(insert("default"), {Value("Bob"), Value("b@x")},
+                        {.using_ = "default", .model = &meta<Customer>()}),
+            1);
+  EXPECT_EQ(rows("default", "customer"), 1);
+  EXPECT_EQ(query_sql("SELECT COUNT(*) AS n FROM " + database().dialect().quote("customer"))
+                .at(0)
+                .get<int64_t>("n"),
+            1);
+  EXPECT_EQ(log.queries().back().alias, "default");
 }
 
 TEST_F(Routing, ByModelRouterFromTheConfigAndTablesOnlyWhereTheyBelong) {

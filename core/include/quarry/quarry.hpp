@@ -25,6 +25,7 @@
 #include "quarry/pool.hpp"
 #include "quarry/query_log.hpp"
 #include "quarry/queryset.hpp"
+#include "quarry/raw_sql.hpp"
 #include "quarry/record.hpp"
 #include "quarry/relations.hpp"
 #include "quarry/result_set.hpp"

@@ -45,6 +45,7 @@ struct Hints {
   const void* instance = nullptr;
   std::string_view instance_db;
   bool for_update = false;  // select_for_update(): a read that takes row locks
+  bool raw = false;         // the application's own SQL (quarry/raw_sql.hpp)
 };
 
 class Router {

@@ -287,6 +287,24 @@ void Lease::wrote() {
   if (pooled_ && db_->replica_set()) note_commit(*db_, *conn_);
 }
 
+ResultSet Lease::write(std::string_view sql, std::span<const Value> params) {
+  return conn_->query(sql, params);
+}
+
+int64_t Lease::execute(std::string_view sql, std::span<const Value> params) {
+  return write(sql, params).affected_rows();
+}
+
+void Lease::execute_script(std::string_view sql) {
+  conn_->execute_script(sql);
+}
+
+bool Lease::bulk_insert(const std::string& table, std::span<const std::string> columns,
+                        std::span<const quarry_value> rows, const std::string& key_column,
+                        std::span<int64_t> keys) {
+  return conn_->bulk_insert(table, columns, rows, key_column, keys);
+}
+
 ResultSet Lease::read(std::string_view sql, std::span<const Value> params, ExecOptions opts) {
   try {
     return conn_->query(sql, params, opts);

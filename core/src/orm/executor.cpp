@@ -392,7 +392,7 @@ int64_t update(const Query& q, const std::vector<std::pair<std::string, Expr>>& 
   if (q.matches_nothing() && !q.sliced()) return 0;  // a slice is refused below, as ever
   const Compiled c = compile_update(q, db.dialect(), assignments);
   Lease lease(db);
-  const int64_t n = lease->execute(c.sql, c.params);
+  const int64_t n = lease.execute(c.sql, c.params);
   lease.wrote();
   return n;
 }
@@ -460,7 +460,7 @@ std::string explain(const Query& q, const ExplainOptions& options) {
   if (q.empty) throw ProgrammingError("explain(): the queryset is none(); it runs no query");
   const Compiled c = compile_select(q, d);
   Lease lease(route);
-  ResultSet rs = lease->query(prefix + " " + c.sql, c.params);
+  ResultSet rs = lease.read(prefix + " " + c.sql, c.params);
   std::string out;
   while (rs.next()) {
     const Row r = rs.row();

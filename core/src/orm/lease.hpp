@@ -2,7 +2,9 @@
 // write funnels every statement passes through (the seam of docs/architecture.md).
 #pragma once
 
+#include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "quarry/connection.hpp"
@@ -37,6 +39,17 @@ class Lease {
   // read that the plugin says timed out (SQLSTATE QUARRY_SQLSTATE_TIMED_OUT: a second try would
   // wait as long again).
   ResultSet read(std::string_view sql, std::span<const Value> params, ExecOptions opts = {});
+  // The write funnel: every statement of the ORM's that changes rows or schema runs
+  // through one of these, never retried (it may have been done before a connection went).
+  // The cache's write events will start here (issue 18). write() gives the rows the
+  // statement returns (INSERT ... RETURNING); execute() the number of rows it changed;
+  // execute_script() runs DDL; bulk_insert() the engine's fast path (Connection's).
+  ResultSet write(std::string_view sql, std::span<const Value> params);
+  int64_t execute(std::string_view sql, std::span<const Value> params);
+  void execute_script(std::string_view sql);
+  bool bulk_insert(const std::string& table, std::span<const std::string> columns,
+                   std::span<const quarry_value> rows, const std::string& key_column,
+                   std::span<int64_t> keys);
   // Whether this thread has an atomic block open on alias.
   static bool in_atomic_block(std::string_view alias);
   // After a write through this lease: outside an atomic block it has committed, and on an

@@ -68,7 +68,8 @@ std::vector<const Field*> insert_fields(const ModelMeta& m, bool with_pk) {
   return out;
 }
 
-void insert(const ModelMeta& m, void* obj, Connection& conn) {
+void insert(const ModelMeta& m, void* obj, Lease& lease) {
+  Connection& conn = *lease;
   const Field& pk = m.pk();
   const bool auto_key = pk.auto_increment() && unset(pk.get(obj));
   const auto fields = insert_fields(m, !auto_key);
@@ -76,7 +77,7 @@ void insert(const ModelMeta& m, void* obj, Connection& conn) {
   for (const Field* f : fields) row.push_back(f->get(obj));
   const bool returning = auto_key && conn.features().has("has_returning");
   const Compiled c = compile_insert(m, conn.dialect(), fields, {row}, returning);
-  ResultSet rs = conn.query(c.sql, c.params);
+  ResultSet rs = lease.write(c.sql, c.params);
   if (returning) {
     if (rs.next()) pk.load(obj, rs.row()[0]);
   } else if (auto_key && rs.last_insert_id()) {
@@ -164,7 +165,7 @@ void save(const ModelMeta& m, void* obj, const std::string& alias,
       Query q(m);
       q.where.push_back(Q("pk", key).ptr());
       const Compiled c = compile_update(q, conn.dialect(), assignments);
-      if (conn.execute(c.sql, c.params) > 0) {
+      if (lease.execute(c.sql, c.params) > 0) {
         mark.done = true;
         return;
       }
@@ -177,14 +178,14 @@ void save(const ModelMeta& m, void* obj, const std::string& alias,
       Query q(m);
       q.where.push_back(Q("pk", key).ptr());
       const Compiled c = compile_exists(q, conn.dialect());
-      if (conn.query(c.sql, c.params).next()) {
+      if (lease.read(c.sql, c.params).next()) {
         mark.done = true;
         return;
       }
     }
   }
   stamp(m, obj, true);
-  insert(m, obj, conn);
+  insert(m, obj, lease);
   mark.done = true;
 }
 
@@ -246,7 +247,7 @@ constexpr std::size_t kBulkRows = 50000;
 // Writes the objects through the engine's fast path (COPY, array binding) and sets the
 // keys it gives back. False, with nothing written, when the engine has no such path or
 // declines these rows.
-bool bulk_load(Connection& conn, const ModelMeta& m, const std::vector<const Field*>& fields,
+bool bulk_load(Lease& lease, const ModelMeta& m, const std::vector<const Field*>& fields,
                std::span<void* const> objs, bool returning) {
   std::vector<std::string> columns;
   std::vector<bool> decimal;  // the fields whose views need their text written somewhere
@@ -270,8 +271,8 @@ bool bulk_load(Connection& conn, const ModelMeta& m, const std::vector<const Fie
     }
   }
   std::vector<int64_t> keys(returning ? objs.size() : 0);
-  if (!conn.bulk_insert(m.table(), columns, {values.get(), objs.size() * fields.size()},
-                        returning ? m.pk().column() : "", keys)) {
+  if (!lease.bulk_insert(m.table(), columns, {values.get(), objs.size() * fields.size()},
+                         returning ? m.pk().column() : "", keys)) {
     return false;
   }
   for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -282,10 +283,10 @@ bool bulk_load(Connection& conn, const ModelMeta& m, const std::vector<const Fie
 }
 
 // Multi-row INSERTs, as many rows to a statement as the backend's parameter limit allows.
-void insert_statements(Connection& conn, const ModelMeta& m,
-                       const std::vector<const Field*>& fields, std::span<void* const> objs,
-                       bool with_key, const BulkCreateOptions& options) {
-  const Dialect& d = conn.dialect();
+void insert_statements(Lease& lease, const ModelMeta& m, const std::vector<const Field*>& fields,
+                       std::span<void* const> objs, bool with_key,
+                       const BulkCreateOptions& options) {
+  const Dialect& d = lease->dialect();
   const Field& pk = m.pk();
   const std::size_t per_row = std::max<std::size_t>(fields.size(), 1);
   std::size_t rows_per_batch = std::max<std::size_t>(1, d.max_params() / per_row);
@@ -293,7 +294,7 @@ void insert_statements(Connection& conn, const ModelMeta& m,
   if (fields.empty()) rows_per_batch = 1;
   // Skipped rows return no key, so RETURNING could not say whose key is whose.
   const bool returning = !with_key && !options.ignore_conflicts &&
-                         conn.features().has("can_return_rows_from_bulk_insert");
+                         lease->features().has("can_return_rows_from_bulk_insert");
   for (std::size_t start = 0; start < objs.size(); start += rows_per_batch) {
     const std::size_t end = std::min(objs.size(), start + rows_per_batch);
     std::vector<std::vector<Value>> rows;
@@ -305,7 +306,7 @@ void insert_statements(Connection& conn, const ModelMeta& m,
       rows.push_back(std::move(row));
     }
     const Compiled c = compile_insert(m, d, fields, rows, returning, options.ignore_conflicts);
-    ResultSet rs = conn.query(c.sql, c.params);
+    ResultSet rs = lease.write(c.sql, c.params);
     if (returning) {
       // RETURNING gives the keys in the order of the VALUES rows.
       for (std::size_t i = start; i < end && rs.next(); ++i) pk.load(objs[i], rs.row()[0]);
@@ -335,7 +336,6 @@ void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::
   for (void* o : objs) check_relations(m, o, db.alias());
   atomic(db.alias(), [&] {
     Lease lease(db);
-    Connection& conn = *lease;
     for (const bool with_key : {true, false}) {
       const std::span<void* const> group = with_key ? keyed : unkeyed;
       if (group.empty()) continue;
@@ -346,11 +346,11 @@ void insert_many(const ModelMeta& m, const std::vector<void*>& objs, const std::
       std::size_t done = 0;
       while (!fields.empty() && !options.ignore_conflicts && done < group.size()) {
         const auto part = group.subspan(done, std::min(chunk, group.size() - done));
-        if (!bulk_load(conn, m, fields, part, !with_key)) break;
+        if (!bulk_load(lease, m, fields, part, !with_key)) break;
         done += part.size();
       }
       if (done < group.size()) {
-        insert_statements(conn, m, fields, group.subspan(done), with_key, options);
+        insert_statements(lease, m, fields, group.subspan(done), with_key, options);
       }
     }
   });
@@ -384,8 +384,7 @@ int64_t update_many(const ModelMeta& m, const std::vector<void*>& objs,
   Database& db = route_write(m, alias, objs.front());
   atomic(db.alias(), [&] {
     Lease lease(db);
-    Connection& conn = *lease;
-    const Dialect& d = conn.dialect();
+    const Dialect& d = lease->dialect();
     // Each object takes a key and a value per field in the CASEs, and a key in the IN.
     const std::size_t per_obj = 2 * fields.size() + 1;
     std::size_t per_batch = std::max<std::size_t>(1, d.max_params() / per_obj);
@@ -401,7 +400,7 @@ int64_t update_many(const ModelMeta& m, const std::vector<void*>& objs,
         values.push_back(std::move(row));
       }
       const Compiled c = compile_bulk_update(m, d, fields, pks, values);
-      rows += conn.execute(c.sql, c.params);
+      rows += lease.execute(c.sql, c.params);
     }
   });
   return rows;

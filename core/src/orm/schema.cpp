@@ -225,8 +225,9 @@ void create_tables(const std::vector<const ModelMeta*>& models, const std::strin
   const std::vector<const ModelMeta*> mine = migrated_on(models, db);
   Lease lease(db);
   for (const ModelMeta* m : by_dependency(with_through_tables(mine))) {
-    for (const auto& sql : create_table_sql(*m, lease->dialect())) lease->execute_script(sql);
+    for (const auto& sql : create_table_sql(*m, lease->dialect())) lease.execute_script(sql);
   }
+  lease.wrote();  // this thread's next reads wait for a replica to have the tables
 }
 
 void drop_tables(const std::vector<const ModelMeta*>& models, const std::string& alias) {
@@ -239,8 +240,9 @@ void drop_tables(const std::vector<const ModelMeta*>& models, const std::string&
   for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) {
     std::string table;
     d.append_quoted(table, (*it)->table());
-    lease->execute_script(d.render("ddl.drop_table", {{"table", table}}));
+    lease.execute_script(d.render("ddl.drop_table", {{"table", table}}));
   }
+  lease.wrote();
 }
 
 }  // namespace detail
