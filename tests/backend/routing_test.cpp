@@ -51,6 +51,29 @@ struct AnyRelation : Router {
   }
 };
 
+// Answers nothing; remembers the hints of the last read and write it was asked about.
+struct Recording : Router {
+  struct Seen {
+    bool read = false, for_update = false, raw = false, in_atomic = false;
+    std::string instance_db;
+  };
+  static Seen& last() {
+    static Seen s;
+    return s;
+  }
+  static void note(bool read, const Hints& h) {
+    last() = Seen{read, h.for_update, h.raw, h.in_atomic, std::string(h.instance_db)};
+  }
+  std::optional<std::string> db_for_read(const ModelMeta&, const Hints& h) override {
+    note(true, h);
+    return std::nullopt;
+  }
+  std::optional<std::string> db_for_write(const ModelMeta&, const Hints& h) override {
+    note(false, h);
+    return std::nullopt;
+  }
+};
+
 void register_test_routers() {
   static const bool once = [] {
     register_router("customers_elsewhere",
@@ -59,6 +82,8 @@ void register_test_routers() {
                     [](const RouterSettings&) { return std::make_unique<EverythingDefault>(); });
     register_router("any_relation",
                     [](const RouterSettings&) { return std::make_unique<AnyRelation>(); });
+    register_router("recording",
+                    [](const RouterSettings&) { return std::make_unique<Recording>(); });
     return true;
   }();
   (void)once;
@@ -181,6 +206,64 @@ TEST_F(Routing, RawSqlGoesWhereTheRoutersSendItsModelAndUsingWins) {
                 .get<int64_t>("n"),
             1);
   EXPECT_EQ(log.queries().back().alias, "default");
+}
+
+TEST_F(Routing, TheHintsSayWhatKindOfStatementAndWhetherABlockIsOpen) {
+  if (!ready_) return;
+  use("routers: [recording]\n");
+  Customer ann = objects<Customer>().create({{"name", "Ann"}, {"email", "a@x"}});
+  EXPECT_FALSE(Recording::last().read);
+  EXPECT_FALSE(Recording::last().in_atomic);
+  (void)objects<Customer>().count();
+  EXPECT_TRUE(Recording::last().read);
+  EXPECT_FALSE(Recording::last().for_update);
+  EXPECT_FALSE(Recording::last().raw);
+  atomic([&] {
+    if (database().features().has("has_select_for_update")) {
+      (void)objects<Customer>().select_for_update().size();
+      EXPECT_TRUE(Recording::last().for_update);
+    }
+    (void)objects<Customer>().count();
+    EXPECT_TRUE(Recording::last().in_atomic);
+    (void)query_sql("SELECT 1 AS one", {}, {.model = &meta<Customer>()});
+    EXPECT_TRUE(Recording::last().raw);
+    EXPECT_TRUE(Recording::last().in_atomic);
+  });
+  // A related lookup from an object tells the routers where the object came from.
+  (void)objects<Customer>().using_("other").count();
+  Order o{.amount = Decimal("1.00")};
+  o.customer = ann;
+  save(o);
+  Order again = objects<Order>().get({{"id", o.id}});
+  (void)again.customer.get();
+  EXPECT_TRUE(Recording::last().read);
+  EXPECT_EQ(Recording::last().instance_db, "default");
+}
+
+TEST_F(Routing, APrimaryThatIsDownIsAnOperationalErrorNamingTheAlias) {
+  if (!ready_) return;
+  // The backend's scheme on a port nothing listens on; a file database: a file in no
+  // folder.
+  const std::string url = backend_url();
+  const std::string scheme = url.substr(0, url.find("://"));
+  const bool file = url.compare(scheme.size(), 4, ":///") == 0;  // SQLite and its kin
+  const std::string gone = file ? scheme + ":///nonexistent-quarry-folder/gone.db"
+                                : scheme + "://quarry@127.0.0.1:1/gone";
+  configure(
+      Config::parse(yaml("") + "  gone:\n    url: \"" + gone + "\"\n", "<routing test config>"));
+  try {
+    (void)objects<Customer>().using_("gone").count();
+    FAIL() << "no error";
+  } catch (const OperationalError& e) {
+    EXPECT_NE(std::string(e.what()).find("gone"), std::string::npos) << e.what();
+  }
+  try {
+    Customer c{.name = "X", .email = "x"};
+    save(c, SaveOptions{.using_ = "gone"});
+    FAIL() << "no error";
+  } catch (const OperationalError& e) {
+    EXPECT_NE(std::string(e.what()).find("gone"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(Routing, ByModelRouterFromTheConfigAndTablesOnlyWhereTheyBelong) {

@@ -243,6 +243,13 @@ bool Lease::in_atomic_block(std::string_view alias) {
   return open_block(alias) != nullptr;
 }
 
+bool Lease::in_any_atomic_block() {
+  for (const auto& [alias, tx] : transactions()) {
+    if (tx.depth > 0) return true;
+  }
+  return false;
+}
+
 Lease::Lease(std::string_view alias) : Lease(quarry::database(alias)) {}
 
 Lease::Lease(Database& db) {

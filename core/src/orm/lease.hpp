@@ -52,6 +52,8 @@ class Lease {
                    std::span<int64_t> keys);
   // Whether this thread has an atomic block open on alias.
   static bool in_atomic_block(std::string_view alias);
+  // Whether this thread has an atomic block open on any alias.
+  static bool in_any_atomic_block();
   // After a write through this lease: outside an atomic block it has committed, and on an
   // alias with replicas its position is noted for reads that follow (read-your-writes).
   // Inside a block, the outermost commit does that.

@@ -20,6 +20,7 @@ Database& alias_for(const SqlOptions& o, bool write) {
   if (!o.model) return all["default"];
   Hints hints;
   hints.raw = true;
+  hints.in_atomic = detail::Lease::in_any_atomic_block();
   return all[write ? all.routers().db_for_write(*o.model, hints)
                    : all.routers().db_for_read(*o.model, hints)];
 }

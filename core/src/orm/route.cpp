@@ -40,7 +40,12 @@ void crossed_by_filters(const ModelMeta& from, const QNode& n,
 // there too, or allow the relation.
 void check_joins(const Query& q, const std::string& alias, const RouterChain& routers) {
   const auto check = [&](const ModelMeta& joined, std::string_view path) {
-    const std::string there = routers.db_for_read(joined, Hints{.instance_db = alias});
+    const std::string there =
+        routers.db_for_read(joined, Hints{.instance = nullptr,
+                                          .instance_db = alias,
+                                          .for_update = false,
+                                          .raw = false,
+                                          .in_atomic = Lease::in_any_atomic_block()});
     if (there == alias) return;
     check_relation(*q.model, alias, joined, there,
                    q.model->name() + " '" + std::string(path) + "': a query on '" + alias +
@@ -63,8 +68,12 @@ ReadRoute route_read(const Query& q) {
     if (routers.empty()) {
       r.db = &all[q.hint_db.empty() ? std::string_view("default") : q.hint_db];
     } else {
-      const std::string alias = routers.db_for_read(
-          *q.model, Hints{.instance_db = q.hint_db, .for_update = q.for_update});
+      const std::string alias =
+          routers.db_for_read(*q.model, Hints{.instance = nullptr,
+                                              .instance_db = q.hint_db,
+                                              .for_update = q.for_update,
+                                              .raw = false,
+                                              .in_atomic = Lease::in_any_atomic_block()});
       r.db = &all[alias];
       check_joins(q, alias, routers);
     }
@@ -85,7 +94,11 @@ Database& route_write(const ModelMeta& m, std::string_view using_alias, const vo
   const std::string_view was = instance_db.empty() ? alias_of_object(m, instance) : instance_db;
   const RouterChain& routers = all.routers();
   if (routers.empty()) return all[was.empty() ? std::string_view("default") : was];
-  return all[routers.db_for_write(m, Hints{.instance = instance, .instance_db = was})];
+  return all[routers.db_for_write(m, Hints{.instance = instance,
+                                           .instance_db = was,
+                                           .for_update = false,
+                                           .raw = false,
+                                           .in_atomic = Lease::in_any_atomic_block()})];
 }
 
 std::shared_ptr<const Query> hinted(std::shared_ptr<const Query> q, std::string_view hint_db) {
