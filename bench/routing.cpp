@@ -106,6 +106,16 @@ std::vector<Result> run_routing(const std::string& backend, const std::string& u
                             "\"\n    pool: {size: 8}\n"));
     const std::vector<int64_t> ids = fill();
     await_replica("replica");
+    // The routed reads must be the replica's, or the comparison says nothing.
+    std::string served;
+    std::thread([&] {
+      QueryCapture log;
+      (void)objects<Item>().get("pk", ids.front());
+      served = log.queries().back().alias;
+    }).join();
+    if (served != "replica") {
+      std::fprintf(stderr, "routed reads are served by '%s', not the replica\n", served.c_str());
+    }
     out.push_back(run(backend,
                       {replica,
                        kGets,

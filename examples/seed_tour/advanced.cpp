@@ -103,9 +103,14 @@ void advanced(Tour& t) {
   t.section("Advanced 6. Concurrent increments: 4 threads x 25, select_for_update in atomic", [] {
     const int64_t id = Order::objects().first()->id;
     const Decimal before = Order::objects().get("id", id).amount;
+    // One request's work spread over threads: they share one read-your-writes scope, so
+    // the read of the total below sees their writes also where a replica serves reads.
+    ReadYourWrites request;
+    const auto bound = request.bind();
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
-      threads.emplace_back([id] {
+      threads.emplace_back([id, &request] {
+        const auto bound = request.bind();
         for (int i = 0; i < 25; ++i) {
           atomic([&] {
             Order o = Order::objects().select_for_update().get("id", id);

@@ -70,6 +70,7 @@ TEST_F(RawSql, AValueThatIsNotValidUtf8IsRefusedBeforeItIsSent) {
   EXPECT_THROW(execute_sql(insert_sql(), {Value(std::string("\xff")), Value(Decimal("1")), true,
                                           DateTime::now()}),
                DataError);
+  EXPECT_EQ(log.count(), 0u);  // refused before anything was sent
   EXPECT_EQ(objects<Product>().count(), 0);
 }
 

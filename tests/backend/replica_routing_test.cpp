@@ -189,10 +189,16 @@ TEST_F(ReplicaRouting, RawSqlRunsOnThePrimaryAndItsWritesAreReadBack) {
   QueryCapture log;
   EXPECT_EQ(execute_sql(sql, {Value("new"), Value(ann.id)}), 1);
   EXPECT_EQ(log.queries().at(0).alias, "default");
-  // A raw read is the primary's, and so sees the write at once.
+  // A raw read is the primary's, and so sees the write at once; even on a thread that
+  // wrote nothing, whose ORM reads the replica answers.
   const std::string select = "SELECT " + d.quote("email") + " FROM " + d.quote("customer");
   EXPECT_EQ(query_sql(select).at(0).get<std::string>("email"), "new");
   EXPECT_EQ(last_alias(log), "default");
+  std::string fresh;
+  EXPECT_EQ(
+      alias_on_fresh_thread([&] { fresh = query_sql(select).at(0).get<std::string>("email"); }),
+      "default");
+  EXPECT_EQ(fresh, "new");
   // The raw write counts for read-your-writes: the ORM's next read here sees it too.
   EXPECT_EQ(objects<Customer>().get({{"id", ann.id}}).email, "new");
   EXPECT_EQ(last_alias(log), "default");

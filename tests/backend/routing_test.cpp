@@ -218,6 +218,12 @@ TEST_F(Routing, TheHintsSayWhatKindOfStatementAndWhetherABlockIsOpen) {
   EXPECT_TRUE(Recording::last().read);
   EXPECT_FALSE(Recording::last().for_update);
   EXPECT_FALSE(Recording::last().raw);
+  EXPECT_FALSE(Recording::last().in_atomic);
+  const Dialect& d = database().dialect();
+  execute_sql("DELETE FROM " + d.quote("customer") + " WHERE 1 = 0", {},
+              {.model = &meta<Customer>()});
+  EXPECT_FALSE(Recording::last().read);
+  EXPECT_TRUE(Recording::last().raw);
   atomic([&] {
     if (database().features().has("has_select_for_update")) {
       (void)objects<Customer>().select_for_update().size();
@@ -230,7 +236,6 @@ TEST_F(Routing, TheHintsSayWhatKindOfStatementAndWhetherABlockIsOpen) {
     EXPECT_TRUE(Recording::last().in_atomic);
   });
   // A related lookup from an object tells the routers where the object came from.
-  (void)objects<Customer>().using_("other").count();
   Order o{.amount = Decimal("1.00")};
   o.customer = ann;
   save(o);
@@ -249,20 +254,21 @@ TEST_F(Routing, APrimaryThatIsDownIsAnOperationalErrorNamingTheAlias) {
   const bool file = url.compare(scheme.size(), 4, ":///") == 0;  // SQLite and its kin
   const std::string gone = file ? scheme + ":///nonexistent-quarry-folder/gone.db"
                                 : scheme + "://quarry@127.0.0.1:1/gone";
+  // The alias's name appears nowhere in its URL: the error must name the alias itself.
   configure(
-      Config::parse(yaml("") + "  gone:\n    url: \"" + gone + "\"\n", "<routing test config>"));
+      Config::parse(yaml("") + "  offline:\n    url: \"" + gone + "\"\n", "<routing test config>"));
   try {
-    (void)objects<Customer>().using_("gone").count();
+    (void)objects<Customer>().using_("offline").count();
     FAIL() << "no error";
   } catch (const OperationalError& e) {
-    EXPECT_NE(std::string(e.what()).find("gone"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("offline"), std::string::npos) << e.what();
   }
   try {
     Customer c{.name = "X", .email = "x"};
-    save(c, SaveOptions{.using_ = "gone"});
+    save(c, SaveOptions{.using_ = "offline"});
     FAIL() << "no error";
   } catch (const OperationalError& e) {
-    EXPECT_NE(std::string(e.what()).find("gone"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("offline"), std::string::npos) << e.what();
   }
 }
 

@@ -34,3 +34,4 @@
 #include "quarry/uuid.hpp"
 #include "quarry/value.hpp"
 #include "quarry/version.hpp"
+#include "quarry/write_events.hpp"

@@ -28,6 +28,8 @@ struct BulkCreateOptions {
 struct CompiledSql {
   std::string sql;
   std::vector<Value> params;
+  // The tables it reads (joins, subqueries, CTE members included), sorted, each once.
+  std::vector<std::string> tables{};
   // "SELECT ... WHERE x = $1  -- params: 42": for printing.
   std::string str() const;
 };

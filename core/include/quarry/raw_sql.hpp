@@ -13,12 +13,12 @@
 // - Where it runs: `using_` if given (never asked of the routers); else, with a `model`,
 //   where the routers read (query_sql) or write (execute_sql) that model; else
 //   "default". Inside an atomic block on that alias, on the block's connection.
-// - query_sql runs on the alias's primary, never on one of its replicas: quarry cannot
-//   tell a SELECT that changes nothing from one that does. Name a replica's alias in
-//   `using_` to read there.
-// - execute_sql is a write: outside an atomic block it has committed when it returns,
-//   and on an alias with replicas the reads that follow see it (read-your-writes). It is
-//   never retried on a lost connection.
+// - Both are treated as writes, since quarry cannot tell a SELECT that changes nothing
+//   from one that does (a function with side effects, INSERT ... RETURNING): they run on
+//   the alias's primary, never on one of its replicas (name a replica's alias in
+//   `using_` to read there), are never retried on a lost connection, and outside an
+//   atomic block have committed when they return, with the reads that follow seeing
+//   them (read-your-writes: on an alias with replicas, one more round trip each).
 // - Both are logged in the query log with the alias that ran them.
 #pragma once
 

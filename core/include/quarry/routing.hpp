@@ -46,8 +46,8 @@ struct Hints {
   std::string_view instance_db;
   bool for_update = false;  // select_for_update(): a read that takes row locks
   bool raw = false;         // the application's own SQL (quarry/raw_sql.hpp)
-  // This thread has an atomic block open (on any alias; Atomic::alias() says which):
-  // a router may keep a transaction's statements together.
+  // This thread has an atomic block open (on any alias): a router may keep a
+  // transaction's statements together.
   bool in_atomic = false;
 };
 

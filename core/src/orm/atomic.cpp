@@ -6,6 +6,7 @@
 
 #include "orm/lease.hpp"
 #include "orm/route.hpp"
+#include "orm/write_events.hpp"
 #include "quarry/database.hpp"
 #include "quarry/errors.hpp"
 #include "quarry/plugin/abi.h"
@@ -24,6 +25,7 @@ struct ThreadTransaction {
   int depth = 0;
   bool needs_rollback = false;
   std::vector<std::function<void()>> on_commit;
+  WrittenTables written;  // for the Commit event, while write listeners exist
 };
 
 }  // namespace detail
@@ -161,7 +163,9 @@ ThreadTransaction& Atomic::own_block() {
 }
 
 Connection& Atomic::connection() {
-  return *transactions().at(alias_).lease;
+  ThreadTransaction& tx = transactions().at(alias_);
+  tx.written.all = true;  // what is sent on it directly is not known
+  return *tx.lease;
 }
 
 void Atomic::commit() {
@@ -181,15 +185,20 @@ void Atomic::commit() {
   }
   // The outermost COMMIT: the thread's transaction is over whatever happens next.
   std::vector<std::function<void()>> callbacks = std::move(tx.on_commit);
+  const detail::WrittenTables written = std::move(tx.written);
+  const bool report = detail::write_listeners_exist() && (written.all || !written.tables.empty());
   try {
     tx.lease->commit();
     // Reads after it, on replicas, wait for it (read-your-writes).
     if (tx.db->replica_set()) detail::note_commit(*tx.db, *tx.lease);
   } catch (...) {
     transactions().erase(alias_);
+    // A COMMIT that failed may have happened: listeners are told all the same.
+    if (report) detail::emit_written(WriteEvent::When::Commit, alias_, written);
     throw;
   }
   transactions().erase(alias_);
+  if (report) detail::emit_written(WriteEvent::When::Commit, alias_, written);
   for (auto& fn : callbacks) fn();
 }
 
@@ -234,7 +243,9 @@ void on_commit(std::function<void()> fn, std::string_view alias) {
 }
 
 Connection& atomic_connection(std::string_view alias) {
-  return block_connection(alias, "atomic_connection()");
+  Connection& conn = block_connection(alias, "atomic_connection()");
+  open_block(alias)->written.all = true;  // what is sent on it directly is not known
+  return conn;
 }
 
 namespace detail {
@@ -261,6 +272,7 @@ void Lease::use(Database& db) {
     if (broken(*tx)) refuse(db.alias());
     conn_ = tx->lease.get();
     db_ = &db;
+    tx_ = tx;
     return;
   }
   lease_from(db);
@@ -294,22 +306,38 @@ void Lease::wrote() {
   if (pooled_ && db_->replica_set()) note_commit(*db_, *conn_);
 }
 
-ResultSet Lease::write(std::string_view sql, std::span<const Value> params) {
-  return conn_->query(sql, params);
+void Lease::changed(std::string_view table) {
+  if (!write_listeners_exist()) return;
+  if (tx_) note_written(tx_->written, table);
+  WrittenTables w;
+  note_written(w, table);
+  emit_written(WriteEvent::When::Statement, db_->alias(), w);
+  if (!tx_) emit_written(WriteEvent::When::Commit, db_->alias(), w);  // autocommit
 }
 
-int64_t Lease::execute(std::string_view sql, std::span<const Value> params) {
-  return write(sql, params).affected_rows();
+ResultSet Lease::write(std::string_view sql, std::span<const Value> params,
+                       std::string_view table) {
+  ResultSet rs = conn_->query(sql, params);
+  changed(table);
+  return rs;
 }
 
-void Lease::execute_script(std::string_view sql) {
+int64_t Lease::execute(std::string_view sql, std::span<const Value> params,
+                       std::string_view table) {
+  return write(sql, params, table).affected_rows();
+}
+
+void Lease::execute_script(std::string_view sql, std::string_view table) {
   conn_->execute_script(sql);
+  changed(table);
 }
 
 bool Lease::bulk_insert(const std::string& table, std::span<const std::string> columns,
                         std::span<const quarry_value> rows, const std::string& key_column,
                         std::span<int64_t> keys) {
-  return conn_->bulk_insert(table, columns, rows, key_column, keys);
+  if (!conn_->bulk_insert(table, columns, rows, key_column, keys)) return false;
+  changed(table);
+  return true;
 }
 
 ResultSet Lease::read(std::string_view sql, std::span<const Value> params, ExecOptions opts) {

@@ -3,9 +3,11 @@
 // or adds the join a path needs, and insert_joins() writes them after the FROM table
 // once the statement is written.
 #include <algorithm>
+#include <typeinfo>
 
 #include "orm/relation_paths.hpp"
 #include "orm/sql_compiler.hpp"
+#include "quarry/cte.hpp"
 
 namespace quarry::detail {
 
@@ -81,6 +83,8 @@ void Compiler::plan(const ExprNode& e) {
 
 void Compiler::from_clause() {
   w_.add(" FROM ");
+  // A CTE's own queryset reads the CTE, not a table: its members' FROMs note theirs.
+  if (q_.model->type() != typeid(CteRow)) w_.note_table(q_.model->table());
   if (table_ == q_.model->table()) {
     w_.add(quoted_model(d_, *q_.model).table);
   } else {
@@ -156,6 +160,7 @@ void Compiler::insert_joins() {
   for (const Join& j : joins_) {
     text += j.left ? " LEFT OUTER JOIN " : " INNER JOIN ";
     d_.append_quoted(text, j.model->table());
+    w_.note_table(j.model->table());
     if (j.alias != j.model->table()) {
       text += ' ';
       d_.append_quoted(text, j.alias);

@@ -1,6 +1,7 @@
 // What every clause of the compiler shares: the writer's values, the preparation of a
 // value for the column it meets (prepared, check_text), the families of kinds that may
 // be compared, templates' slots, LIMIT, and each model's quoted columns.
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -168,7 +169,13 @@ void check_text(const Dialect& d, std::string_view text, std::string_view what,
 Compiled done(SqlWriter& w, Compiled c) {
   c.sql = std::move(w.sql);
   c.params = std::move(w.params);
+  c.tables = std::move(w.tables);
   return c;
+}
+
+void SqlWriter::note_table(std::string_view name) {
+  const auto at = std::lower_bound(tables.begin(), tables.end(), name);
+  if (at == tables.end() || *at != name) tables.emplace(at, name);
 }
 
 void SqlWriter::value(Value v, ParamOrigin origin) {

@@ -154,7 +154,7 @@ void Compiler::exists(const std::vector<std::pair<const QNode*, Resolved>>& leav
     (rhs.kind == ExprNode::Kind::Literal && rhs.value.as<bool>() ? none : any) = true;
   }
   w_.add(none ? "NOT EXISTS (SELECT 1 FROM " : "EXISTS (SELECT 1 FROM ");
-  w_.quoted(hop.to->table());
+  w_.table(hop.to->table());
   w_.add(' ');
   w_.quoted(alias);
   inner.joins_at_ = w_.sql.size();

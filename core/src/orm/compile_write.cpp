@@ -18,6 +18,7 @@ void no_ctes(const Query& q, const char* what) {
 // table on backends that cannot select from the table they change, as MySQL).
 void write_target_rows(const Query& q, SqlWriter& w) {
   const Dialect& d = w.dialect();
+  w.note_table(q.model->table());  // it reads the rows it changes, joined or not
   SqlWriter probe(d);
   if (!Compiler(q, probe, q.model->table()).from_where()) {
     Compiler(q, w, q.model->table()).where_clause_public();
@@ -59,7 +60,9 @@ Compiled compile_update(const Query& q, const Dialect& d,
     }
   }
   write_target_rows(q, w);
-  return done(w, Compiled{});
+  Compiled c;
+  c.written = q.model->table();
+  return done(w, std::move(c));
 }
 
 Compiled compile_delete(const Query& q, const Dialect& d) {
@@ -69,7 +72,9 @@ Compiled compile_delete(const Query& q, const Dialect& d) {
   w.add("DELETE FROM ");
   w.quoted(q.model->table());
   write_target_rows(q, w);
-  return done(w, Compiled{});
+  Compiled c;
+  c.written = q.model->table();
+  return done(w, std::move(c));
 }
 
 Compiled compile_insert(const ModelMeta& m, const Dialect& d,
@@ -81,6 +86,7 @@ Compiled compile_insert(const ModelMeta& m, const Dialect& d,
   }
   SqlWriter w(d);
   Compiled c;
+  c.written = m.table();
   std::string table;
   d.append_quoted(table, m.table());
   if (fields.empty()) {
@@ -130,7 +136,7 @@ Compiled compile_bulk_update(const ModelMeta& m, const Dialect& d,
   std::string pk_col;
   d.append_quoted(pk_col, m.pk().column());
   w.add("UPDATE ");
-  w.quoted(m.table());
+  w.table(m.table());
   w.add(" SET ");
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i) w.add(", ");
@@ -156,7 +162,9 @@ Compiled compile_bulk_update(const ModelMeta& m, const Dialect& d,
     w.param(pks[r]);
   }
   w.add(')');
-  return done(w, Compiled{});
+  Compiled c;
+  c.written = m.table();
+  return done(w, std::move(c));
 }
 
 std::string compile_ddl_condition(const ModelMeta& m, const Dialect& d, const Q& cond) {

@@ -43,6 +43,11 @@ struct RelatedColumns {
 struct Compiled {
   std::string sql;
   std::vector<Value> params;
+  // The tables the statement reads (FROM, joins, subqueries, CTE members, a compound's
+  // other queries), sorted and each once; and the one it changes (INSERT, UPDATE,
+  // DELETE), or "". What the query cache invalidates by.
+  std::vector<std::string> tables;
+  std::string written;
   std::vector<const Field*> fields;     // model fields, in select order
   std::vector<RelatedColumns> related;  // then select_related's objects, parents first
   std::vector<OutputColumn> extras;     // then these: annotations, values() columns
@@ -80,6 +85,13 @@ class SqlWriter {
   void add(std::string_view s) { sql += s; }
   void add(char c) { sql += c; }
   void quoted(std::string_view identifier) { d_.append_quoted(sql, identifier); }
+  // A table the statement reads: written quoted, and noted in `tables`.
+  void table(std::string_view name) {
+    quoted(name);
+    note_table(name);
+  }
+  // Notes a table the statement reads whose name is written some other way.
+  void note_table(std::string_view name);
   // A value: a typed parameter marker, or a literal in DDL. NULL is written as NULL.
   void value(Value v, ParamOrigin origin = {});
   // A value that is always bound, NULL included (INSERT rows, bulk updates): the SQL
@@ -98,6 +110,7 @@ class SqlWriter {
 
   std::string sql;
   std::vector<Value> params;
+  std::vector<std::string> tables;  // sorted, each once
   bool record_origins = false;
   std::vector<ParamOrigin> origins;  // per parameter, when record_origins
 

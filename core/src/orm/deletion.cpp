@@ -26,7 +26,7 @@ int64_t plain_delete(const Query& q) {
   Database& db = database(q.alias);
   const Compiled c = compile_delete(q, db.dialect());
   Lease lease(db);
-  const int64_t n = lease.execute(c.sql, c.params);
+  const int64_t n = lease.execute(c.sql, c.params, c.written);
   lease.wrote();
   return n;
 }

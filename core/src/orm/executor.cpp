@@ -392,7 +392,7 @@ int64_t update(const Query& q, const std::vector<std::pair<std::string, Expr>>& 
   if (q.matches_nothing() && !q.sliced()) return 0;  // a slice is refused below, as ever
   const Compiled c = compile_update(q, db.dialect(), assignments);
   Lease lease(db);
-  const int64_t n = lease.execute(c.sql, c.params);
+  const int64_t n = lease.execute(c.sql, c.params, c.written);
   lease.wrote();
   return n;
 }
@@ -476,7 +476,7 @@ std::string explain(const Query& q, const ExplainOptions& options) {
 
 CompiledSql sql_of(const Query& q) {
   Compiled c = compile_select(q, dialect_of(route_read(q)));
-  return CompiledSql{std::move(c.sql), std::move(c.params)};
+  return CompiledSql{std::move(c.sql), std::move(c.params), std::move(c.tables)};
 }
 
 void throw_multiple(const ModelMeta& m, std::size_t n) {

@@ -17,6 +17,7 @@ class Database;
 
 namespace detail {
 struct ReadRoute;
+struct ThreadTransaction;
 
 // The connection the current thread uses for alias: its atomic block's, if one is
 // open, otherwise one from the pool, held for the lease's life.
@@ -41,12 +42,14 @@ class Lease {
   ResultSet read(std::string_view sql, std::span<const Value> params, ExecOptions opts = {});
   // The write funnel: every statement of the ORM's that changes rows or schema runs
   // through one of these, never retried (it may have been done before a connection went).
-  // The cache's write events will start here (issue 18). write() gives the rows the
-  // statement returns (INSERT ... RETURNING); execute() the number of rows it changed;
-  // execute_script() runs DDL; bulk_insert() the engine's fast path (Connection's).
-  ResultSet write(std::string_view sql, std::span<const Value> params);
-  int64_t execute(std::string_view sql, std::span<const Value> params);
-  void execute_script(std::string_view sql);
+  // `table` is the table it changes ("" when not known: raw SQL), which the write events
+  // name (quarry/write_events.hpp): after the statement, and for the transaction at its
+  // end. write() gives the rows the statement returns (INSERT ... RETURNING); execute()
+  // the number of rows it changed; execute_script() runs DDL; bulk_insert() the
+  // engine's fast path (Connection's).
+  ResultSet write(std::string_view sql, std::span<const Value> params, std::string_view table);
+  int64_t execute(std::string_view sql, std::span<const Value> params, std::string_view table);
+  void execute_script(std::string_view sql, std::string_view table);
   bool bulk_insert(const std::string& table, std::span<const std::string> columns,
                    std::span<const quarry_value> rows, const std::string& key_column,
                    std::span<int64_t> keys);
@@ -62,11 +65,13 @@ class Lease {
   Database& database() const { return *db_; }
 
  private:
-  void use(Database& db);  // its block's connection, or its pool's
+  void use(Database& db);                // its block's connection, or its pool's
+  void changed(std::string_view table);  // the write events of a statement that succeeded
   void lease_from(Database& db);
   PooledConnection pooled_;
   Connection* conn_ = nullptr;
-  Database* db_ = nullptr;  // where pooled_ came from
+  Database* db_ = nullptr;           // where pooled_ came from
+  ThreadTransaction* tx_ = nullptr;  // the atomic block whose connection this is, or null
 };
 }  // namespace detail
 

@@ -119,7 +119,7 @@ void change_many(const ManyBinding& b, ManyChange op, std::vector<Value> keys) {
     if (rows.empty()) return;
     Lease lease(alias);
     const Compiled c = compile_insert(*t.model, lease->dialect(), {&mine, &theirs}, rows, false);
-    lease.execute(c.sql, c.params);
+    lease.execute(c.sql, c.params, c.written);
   });
 }
 

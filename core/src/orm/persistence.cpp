@@ -77,7 +77,7 @@ void insert(const ModelMeta& m, void* obj, Lease& lease) {
   for (const Field* f : fields) row.push_back(f->get(obj));
   const bool returning = auto_key && conn.features().has("has_returning");
   const Compiled c = compile_insert(m, conn.dialect(), fields, {row}, returning);
-  ResultSet rs = lease.write(c.sql, c.params);
+  ResultSet rs = lease.write(c.sql, c.params, c.written);
   if (returning) {
     if (rs.next()) pk.load(obj, rs.row()[0]);
   } else if (auto_key && rs.last_insert_id()) {
@@ -165,7 +165,7 @@ void save(const ModelMeta& m, void* obj, const std::string& alias,
       Query q(m);
       q.where.push_back(Q("pk", key).ptr());
       const Compiled c = compile_update(q, conn.dialect(), assignments);
-      if (lease.execute(c.sql, c.params) > 0) {
+      if (lease.execute(c.sql, c.params, c.written) > 0) {
         mark.done = true;
         return;
       }
@@ -306,7 +306,7 @@ void insert_statements(Lease& lease, const ModelMeta& m, const std::vector<const
       rows.push_back(std::move(row));
     }
     const Compiled c = compile_insert(m, d, fields, rows, returning, options.ignore_conflicts);
-    ResultSet rs = lease.write(c.sql, c.params);
+    ResultSet rs = lease.write(c.sql, c.params, c.written);
     if (returning) {
       // RETURNING gives the keys in the order of the VALUES rows.
       for (std::size_t i = start; i < end && rs.next(); ++i) pk.load(objs[i], rs.row()[0]);
@@ -400,7 +400,7 @@ int64_t update_many(const ModelMeta& m, const std::vector<void*>& objs,
         values.push_back(std::move(row));
       }
       const Compiled c = compile_bulk_update(m, d, fields, pks, values);
-      rows += lease.execute(c.sql, c.params);
+      rows += lease.execute(c.sql, c.params, c.written);
     }
   });
   return rows;

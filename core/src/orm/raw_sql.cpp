@@ -5,32 +5,17 @@
 #include <memory>
 
 #include "orm/lease.hpp"
-#include "quarry/database.hpp"
-#include "quarry/model.hpp"
-#include "quarry/routing.hpp"
-#include "routing/router_chain.hpp"
+#include "orm/route.hpp"
 
 namespace quarry {
-namespace {
-
-// using_, else the routers' answer for the model, else "default".
-Database& alias_for(const SqlOptions& o, bool write) {
-  Databases& all = databases();
-  if (!o.using_.empty()) return all[o.using_];
-  if (!o.model) return all["default"];
-  Hints hints;
-  hints.raw = true;
-  hints.in_atomic = detail::Lease::in_any_atomic_block();
-  return all[write ? all.routers().db_for_write(*o.model, hints)
-                   : all.routers().db_for_read(*o.model, hints)];
-}
-
-}  // namespace
 
 std::vector<Record> query_sql(std::string_view sql, std::span<const Value> params,
                               const SqlOptions& options) {
-  detail::Lease lease(alias_for(options, false));  // the primary: replica_ok is never set
-  ResultSet rs = lease.read(sql, params);
+  // On the primary (replica_ok is never set), and as a write: never retried, and noted
+  // for read-your-writes, since quarry cannot tell a SELECT that writes (a function with
+  // side effects, INSERT ... RETURNING) from one that does not.
+  detail::Lease lease(detail::route_raw(options.model, options.using_, false));
+  ResultSet rs = lease.write(sql, params, {});  // its tables are not known
   auto names = std::make_shared<std::vector<std::string>>();
   names->reserve(rs.column_count());
   for (std::size_t i = 0; i < rs.column_count(); ++i) names->emplace_back(rs.column_name(i));
@@ -42,13 +27,14 @@ std::vector<Record> query_sql(std::string_view sql, std::span<const Value> param
     for (std::size_t i = 0; i < names->size(); ++i) values.push_back(r.value(i));
     out.emplace_back(names, std::move(values));
   }
+  lease.wrote();
   return out;
 }
 
 int64_t execute_sql(std::string_view sql, std::span<const Value> params,
                     const SqlOptions& options) {
-  detail::Lease lease(alias_for(options, true));
-  const int64_t n = lease.execute(sql, params);
+  detail::Lease lease(detail::route_raw(options.model, options.using_, true));
+  const int64_t n = lease.execute(sql, params, {});  // its tables are not known
   lease.wrote();
   return n;
 }

@@ -11,6 +11,15 @@
 namespace quarry::detail {
 namespace {
 
+// What the routers are told besides the model; in_atomic is asked of the thread.
+Hints hints(const void* instance, std::string_view instance_db, bool for_update, bool raw) {
+  return Hints{.instance = instance,
+               .instance_db = instance_db,
+               .for_update = for_update,
+               .raw = raw,
+               .in_atomic = Lease::in_any_atomic_block()};
+}
+
 // Each model a lookup path crosses into, with the path so far ("customer", then
 // "customer__region").
 template <class F>
@@ -40,12 +49,7 @@ void crossed_by_filters(const ModelMeta& from, const QNode& n,
 // there too, or allow the relation.
 void check_joins(const Query& q, const std::string& alias, const RouterChain& routers) {
   const auto check = [&](const ModelMeta& joined, std::string_view path) {
-    const std::string there =
-        routers.db_for_read(joined, Hints{.instance = nullptr,
-                                          .instance_db = alias,
-                                          .for_update = false,
-                                          .raw = false,
-                                          .in_atomic = Lease::in_any_atomic_block()});
+    const std::string there = routers.db_for_read(joined, hints(nullptr, alias, false, false));
     if (there == alias) return;
     check_relation(*q.model, alias, joined, there,
                    q.model->name() + " '" + std::string(path) + "': a query on '" + alias +
@@ -69,11 +73,7 @@ ReadRoute route_read(const Query& q) {
       r.db = &all[q.hint_db.empty() ? std::string_view("default") : q.hint_db];
     } else {
       const std::string alias =
-          routers.db_for_read(*q.model, Hints{.instance = nullptr,
-                                              .instance_db = q.hint_db,
-                                              .for_update = q.for_update,
-                                              .raw = false,
-                                              .in_atomic = Lease::in_any_atomic_block()});
+          routers.db_for_read(*q.model, hints(nullptr, q.hint_db, q.for_update, false));
       r.db = &all[alias];
       check_joins(q, alias, routers);
     }
@@ -94,11 +94,7 @@ Database& route_write(const ModelMeta& m, std::string_view using_alias, const vo
   const std::string_view was = instance_db.empty() ? alias_of_object(m, instance) : instance_db;
   const RouterChain& routers = all.routers();
   if (routers.empty()) return all[was.empty() ? std::string_view("default") : was];
-  return all[routers.db_for_write(m, Hints{.instance = instance,
-                                           .instance_db = was,
-                                           .for_update = false,
-                                           .raw = false,
-                                           .in_atomic = Lease::in_any_atomic_block()})];
+  return all[routers.db_for_write(m, hints(instance, was, false, false))];
 }
 
 std::shared_ptr<const Query> hinted(std::shared_ptr<const Query> q, std::string_view hint_db) {
@@ -115,6 +111,15 @@ void check_relation(const ModelMeta& a, std::string_view a_db, const ModelMeta& 
   if (routers.empty() ? a_db == b_db : routers.allow_relation(a, a_db, b, b_db)) return;
   throw ValueError(what + ": the routers do not allow a relation between " + a.name() + " on '" +
                    std::string(a_db) + "' and " + b.name() + " on '" + std::string(b_db) + "'");
+}
+
+Database& route_raw(const ModelMeta* model, std::string_view using_alias, bool write) {
+  Databases& all = databases();
+  if (!using_alias.empty()) return all[using_alias];
+  if (!model) return all["default"];
+  const RouterChain& routers = all.routers();
+  const Hints h = hints(nullptr, {}, false, true);
+  return all[write ? routers.db_for_write(*model, h) : routers.db_for_read(*model, h)];
 }
 
 }  // namespace quarry::detail

@@ -30,6 +30,10 @@ ReadRoute route_read(const Query& q);
 Database& route_write(const ModelMeta& m, std::string_view using_alias, const void* instance,
                       std::string_view instance_db = {});
 
+// The application's own SQL (quarry/raw_sql.hpp): using_alias if given; else, with a
+// model, where the routers read or write it (Hints::raw); else "default".
+Database& route_raw(const ModelMeta* model, std::string_view using_alias, bool write);
+
 // q, to be read where the routers place it for an object of alias hint_db (a related
 // lookup from that object): a changed copy, unless using() chose its alias.
 std::shared_ptr<const Query> hinted(std::shared_ptr<const Query> q, std::string_view hint_db);

@@ -224,8 +224,14 @@ void create_tables(const std::vector<const ModelMeta*>& models, const std::strin
   Database& db = database(alias);
   const std::vector<const ModelMeta*> mine = migrated_on(models, db);
   Lease lease(db);
-  for (const ModelMeta* m : by_dependency(with_through_tables(mine))) {
-    for (const auto& sql : create_table_sql(*m, lease->dialect())) lease.execute_script(sql);
+  try {
+    for (const ModelMeta* m : by_dependency(with_through_tables(mine))) {
+      for (const auto& sql : create_table_sql(*m, lease->dialect()))
+        lease.execute_script(sql, m->table());
+    }
+  } catch (...) {
+    lease.wrote();  // the tables made before the failure are there, on the primary
+    throw;
   }
   lease.wrote();  // this thread's next reads wait for a replica to have the tables
 }
@@ -240,7 +246,7 @@ void drop_tables(const std::vector<const ModelMeta*>& models, const std::string&
   for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) {
     std::string table;
     d.append_quoted(table, (*it)->table());
-    lease.execute_script(d.render("ddl.drop_table", {{"table", table}}));
+    lease.execute_script(d.render("ddl.drop_table", {{"table", table}}), (*it)->table());
   }
   lease.wrote();
 }

@@ -178,6 +178,7 @@ CompiledSelect compile_fresh(const Query& q, const Dialect& d, Shapes* shapes) {
   auto c = std::make_shared<Compiled>();
   compile_select_into(q, w, *c);
   c->sql = std::move(w.sql);
+  c->tables = std::move(w.tables);
   CompiledSelect out{nullptr, std::move(w.params)};
   if (shapes) {
     Entry e;
