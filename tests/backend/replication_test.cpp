@@ -82,6 +82,7 @@ TEST_F(Replication, APausedReplicaHasNotReachedATokenTakenAfterACommit) {
 TEST_F(Replication, ATokenIsNotReachedOnThePrimaryNorBeforeItsCommitReplays) {
   if (!replica_) return;
   const std::string before = replica_position(conn());
+  wait_until_replica_reached(replica(), before);  // it has it before the pause, not maybe
   pause_replay(replica());
   insert(conn(), 4);
   const std::string after = replica_position(conn());

@@ -60,14 +60,14 @@ ThreadTransaction& innermost_or_throw(std::string_view alias) {
   return *tx;
 }
 
-// The connection of the block a savepoint helper (or atomic_connection()) works in.
-Connection& block_connection(std::string_view alias, const char* what) {
+// The block a savepoint helper (or atomic_connection()) works in.
+ThreadTransaction& block_for(std::string_view alias, const char* what) {
   ThreadTransaction* tx = open_block(alias);
   if (!tx) {
     throw TransactionManagementError(std::string(what) + " works only inside an 'atomic' block.",
                                      ErrorContext{{}, 0, {}, std::string(alias)});
   }
-  return *tx->lease;
+  return *tx;
 }
 
 [[noreturn]] void refuse(std::string_view alias) {
@@ -82,15 +82,15 @@ Connection& block_connection(std::string_view alias, const char* what) {
 std::string savepoint(std::string_view alias) {
   ThreadTransaction* tx = open_block(alias);
   if (tx && broken(*tx)) refuse(alias);
-  return block_connection(alias, "savepoint()").savepoint();
+  return block_for(alias, "savepoint()").lease->savepoint();
 }
 
 void savepoint_rollback(std::string_view sid, std::string_view alias) {
-  block_connection(alias, "savepoint_rollback()").rollback_to_savepoint(sid);
+  block_for(alias, "savepoint_rollback()").lease->rollback_to_savepoint(sid);
 }
 
 void savepoint_commit(std::string_view sid, std::string_view alias) {
-  block_connection(alias, "savepoint_commit()").release_savepoint(sid);
+  block_for(alias, "savepoint_commit()").lease->release_savepoint(sid);
 }
 
 Atomic::Atomic(std::string alias, AtomicOptions options)
@@ -243,9 +243,9 @@ void on_commit(std::function<void()> fn, std::string_view alias) {
 }
 
 Connection& atomic_connection(std::string_view alias) {
-  Connection& conn = block_connection(alias, "atomic_connection()");
-  open_block(alias)->written.all = true;  // what is sent on it directly is not known
-  return conn;
+  ThreadTransaction& tx = block_for(alias, "atomic_connection()");
+  tx.written.all = true;  // what is sent on it directly is not known
+  return *tx.lease;
 }
 
 namespace detail {

@@ -7,6 +7,7 @@
 #include <shared_mutex>
 
 #include "orm/sql_compiler.hpp"
+#include "orm/table_set.hpp"
 #include "values/text_check.hpp"
 
 namespace quarry::detail {
@@ -174,8 +175,7 @@ Compiled done(SqlWriter& w, Compiled c) {
 }
 
 void SqlWriter::note_table(std::string_view name) {
-  const auto at = std::lower_bound(tables.begin(), tables.end(), name);
-  if (at == tables.end() || *at != name) tables.emplace(at, name);
+  add_table(tables, name);
 }
 
 void SqlWriter::value(Value v, ParamOrigin origin) {

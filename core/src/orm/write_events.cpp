@@ -2,7 +2,8 @@
 // none is registered: the write funnel asks write_listeners_exist() first.
 #include "orm/write_events.hpp"
 
-#include <algorithm>
+#include "orm/table_set.hpp"
+
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -73,8 +74,7 @@ void note_written(WrittenTables& w, std::string_view table) {
     w.all = true;
     return;
   }
-  const auto at = std::lower_bound(w.tables.begin(), w.tables.end(), table);
-  if (at == w.tables.end() || *at != table) w.tables.emplace(at, table);
+  add_table(w.tables, table);
 }
 
 void emit_written(WriteEvent::When when, std::string_view alias, const WrittenTables& w) {
