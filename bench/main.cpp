@@ -15,6 +15,7 @@
 #include <random>
 #include <set>
 
+#include "cache.hpp"
 #include "harness.hpp"
 #include "raw_driver.hpp"
 #include "routing.hpp"
@@ -323,6 +324,9 @@ int main(int argc, char** argv) {
     if (!bench::url_for(b).empty()) {
       r = bench::run_routing(b, bench::url_for(b), bench::replica_url_for(b), rounds,
                              bench::wanted);
+      results.insert(results.end(), r.begin(), r.end());
+      const char* redis = std::getenv("QUARRY_TEST_REDIS_URL");
+      r = bench::run_cache(b, bench::url_for(b), redis ? redis : "", rounds, bench::wanted);
       results.insert(results.end(), r.begin(), r.end());
     }
   }

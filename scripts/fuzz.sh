@@ -18,7 +18,7 @@ if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
 fi
 cmake --build "$build_dir" --parallel "$(nproc)"
 targets=("$@")
-((${#targets[@]})) || targets=(config url lookup decimal datetime json uuid text)
+((${#targets[@]})) || targets=(config url lookup decimal datetime json uuid text cache_entry)
 seconds="${QUARRY_FUZZ_SECONDS:-60}"
 budget=(-max_total_time="$seconds")
 if [[ -n "${QUARRY_FUZZ_RUNS:-}" ]]; then

@@ -9,6 +9,9 @@ set -euo pipefail
 backend=$1 program=$2
 case "$backend" in
   sqlite) url="sqlite://$(mktemp -u "${TMPDIR:-/tmp}/quarry-example.XXXXXX").db" ;;
+  sqlite-cache)
+    url="sqlite://$(mktemp -u "${TMPDIR:-/tmp}/quarry-example.XXXXXX").db"
+    [[ -n "${QUARRY_TEST_REDIS_URL:-}" ]] || url="" ;;
   postgres) url="${QUARRY_TEST_POSTGRES_URL:-}" ;;
   mysql) url="${QUARRY_TEST_MYSQL_URL:-}" ;;
   postgres-replica)
@@ -36,5 +39,19 @@ if [[ "$backend" == *-replica ]]; then
   }
   exit 0
 fi
-printf 'databases:\n  default:\n    url: "%s"\n' "$url" >"$config"
+if [[ "$backend" == sqlite-cache ]]; then
+  # configs/cache.yaml itself, on a fresh database file and keys of its own.
+  db="${url#sqlite://}"
+  out=$(QUARRY_SQLITE_DB="$db" REDIS_URL="$QUARRY_TEST_REDIS_URL" "$program" "$(dirname "$0")/../configs/cache.yaml") || {
+    echo "$out"
+    exit 1
+  }
+  echo "$out"
+  grep -q "cache: hit" <<<"$out" || {
+    echo "no read was answered by the cache"
+    exit 1
+  }
+  exit 0
+fi
+printf 'databases:\n  default:\n    url: "%s"\n    cache: {backend: memory}\n' "$url" >"$config"
 "$program" "$config"

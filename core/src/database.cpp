@@ -2,8 +2,10 @@
 
 #include <cctype>
 
+#include "cache/query_cache.hpp"
 #include "plugin/plugin_error.hpp"
 #include "quarry/errors.hpp"
+#include "quarry/write_events.hpp"
 #include "routing/replica_set.hpp"
 #include "routing/router_chain.hpp"
 
@@ -108,9 +110,23 @@ Databases::Databases(const Config& config)
     replica_sets_.push_back(std::make_unique<detail::ReplicaSet>(*db, std::move(replicas)));
     db->replica_set_ = replica_sets_.back().get();
   }
+  // A primary's cache serves its replicas' reads too (a miss reads the primary).
+  for (auto& db : databases_) {
+    const DatabaseSettings& s = db->settings();
+    if (s.cache.backend.empty() || !s.replica_of.empty()) continue;
+    caches_.push_back(std::make_unique<detail::QueryCache>(
+        s.alias, s.cache, detail::open_cache_store(s.cache, s.plugin_path, s.alias)));
+    db->query_cache_ = caches_.back().get();
+  }
+  if (!caches_.empty()) {
+    cache_listener_ = add_write_listener([this](const WriteEvent& e) {
+      for (auto& c : caches_) c->written(e);
+    });
+  }
 }
 
 Databases::~Databases() {
+  if (!caches_.empty()) remove_write_listener(cache_listener_);
   replica_sets_.clear();  // their health checks use the databases
 }
 

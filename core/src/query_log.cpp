@@ -47,7 +47,7 @@ bool QueryEvents::wants(const QueryLog& log) noexcept {
 
 void QueryEvents::record(QueryLog& log, std::string_view alias, std::string_view sql,
                          std::span<const quarry_value> params, std::chrono::microseconds duration,
-                         std::string_view error) {
+                         std::string_view error, bool cache_hit) {
   QueryRecord r;
   r.alias = std::string(alias);
   r.sql = std::string(sql);
@@ -56,10 +56,12 @@ void QueryEvents::record(QueryLog& log, std::string_view alias, std::string_view
   r.duration = duration;
   r.error = std::string(error);
   r.routing = t_routing;
+  r.cache_hit = cache_hit;
   for (QueryCapture* c = t_capture; c; c = c->outer_) {
     if (!c->alias_ || *c->alias_ == alias) {
       c->records_.push_back(r);
       if (r.routing) ++c->routing_;
+      if (r.cache_hit) ++c->cache_hits_;
     }
   }
   if (log.enabled()) log.add(std::move(r));

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   tour::managers(t);
   tour::advanced(t);
   tour::routing(t);
+  tour::caching(t);
   tour::teardown(t);
   std::cout << "\n" << (t.failures() ? "tour finished with failures" : "tour finished") << "\n";
   return t.failures() ? 1 : 0;

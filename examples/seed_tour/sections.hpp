@@ -18,6 +18,8 @@ void managers(Tour& t);
 // Multiple databases: a read routed (to a replica, where the config has one) and a read
 // of one's own write.
 void routing(Tour& t);
+// Advanced topic 12, caching strategies: get_top_customers() through the query cache.
+void caching(Tour& t);
 void teardown(Tour& t);
 
 }  // namespace tour

@@ -15,9 +15,12 @@ void Tour::section(const std::string& title, const std::function<std::string()>&
     ++failures_;
   }
   for (const auto& q : capture.queries()) {
-    // The routing layer's own statements (replica positions) are marked, and left out of
-    // QueryCapture::count().
-    std::cout << "   " << (q.routing ? "routing" : "sql")
+    // The routing layer's own statements (replica positions) and the reads the query
+    // cache answered are marked, and left out of QueryCapture::count().
+    std::cout << "   "
+              << (q.routing     ? "routing"
+                  : q.cache_hit ? "cache: hit"
+                                : "sql")
               << (q.alias == db_.alias() ? "" : "[" + q.alias + "]") << ": " << q.sql;
     if (!q.params.empty()) {
       std::cout << "   -- params:";

@@ -2,6 +2,7 @@
 // a MariaDB GTID replica): reads go to the replica, writes to the primary, and a reader
 // never misses its own committed write however far the replica lags.
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -148,6 +149,42 @@ TEST_F(ReplicaRouting, AReadRightAfterAWriteSeesItWhileTheReplicaIsBehind) {
   catch_up();
   EXPECT_EQ(objects<Customer>().get({{"id", ann.id}}).email, "new");
   EXPECT_EQ(last_alias(log), "replica");
+}
+
+// The query cache on a primary with a replica behind: a miss reads the primary, so an
+// entry never hides a write the replica has not replayed.
+TEST_F(ReplicaRouting, ACachedReadIsFilledFromThePrimaryNeverFromAReplicaBehind) {
+  if (!ready_) return;
+  std::string y = yaml(replica_url());
+  y.replace(y.find("    replicas:"), 0, "    cache: {backend: memory}\n");
+  configure(Config::parse(y, "<replica cache config>"));
+  Customer ann = objects<Customer>().create({{"name", "Ann"}, {"email", "old"}});
+  catch_up();
+  pause();
+  ann.email = "new";
+  save(ann);
+  const auto cached = [&] {
+    return objects<Customer>().cache(std::chrono::seconds(60)).get({{"id", ann.id}});
+  };
+  // A thread with no writes of its own: uncached, the replica answers, with "old"...
+  std::string seen;
+  EXPECT_EQ(alias_on_fresh_thread([&] {
+              seen = objects<Customer>().get({{"id", ann.id}}).email;
+            }),
+            "replica");
+  EXPECT_EQ(seen, "old");
+  // ...through the cache, the primary fills the entry, with "new"...
+  EXPECT_EQ(alias_on_fresh_thread([&] { seen = cached().email; }), "default");
+  EXPECT_EQ(seen, "new");
+  // ...which the next reader is served, from the cache, while the replica is still behind.
+  std::size_t hits = 0;
+  std::thread([&] {
+    QueryCapture log;
+    seen = cached().email;
+    hits = log.cache_hits();
+  }).join();
+  EXPECT_EQ(seen, "new");
+  EXPECT_EQ(hits, 1u);
 }
 
 TEST_F(ReplicaRouting, TheRoutingLayersOwnStatementsAreLoggedMarkedAndNotCounted) {

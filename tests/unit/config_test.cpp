@@ -107,11 +107,12 @@ databases:
 TEST(Config, ErrorsNameTheFileTheLineAndTheKey) {
   EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    port: abc\n"),
             "app.yaml:4: databases.default.port: expected a whole number, got 'abc'");
-  EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    hots: x\n"),
-            "app.yaml:4: databases.default.hots: unknown key 'hots'; the keys here are: engine, "
-            "health_check_ms, host, isolation_level, log_limit, log_queries, max_lag_ms, name, "
-            "options, password, plugin_path, pool, port, replicas, select_for_update, "
-            "server_version, statement_cache_size, url, user");
+  EXPECT_EQ(
+      error_of("databases:\n  default:\n    engine: sqlite\n    hots: x\n"),
+      "app.yaml:4: databases.default.hots: unknown key 'hots'; the keys here are: cache, engine, "
+      "health_check_ms, host, isolation_level, log_limit, log_queries, max_lag_ms, name, "
+      "options, password, plugin_path, pool, port, replicas, select_for_update, "
+      "server_version, statement_cache_size, url, user");
   EXPECT_EQ(error_of("databases:\n  default:\n    engine: sqlite\n    isolation_level: snapshot\n"),
             "app.yaml:4: databases.default.isolation_level: expected one of read_uncommitted, "
             "read_committed, repeatable_read, serializable, got 'snapshot'");

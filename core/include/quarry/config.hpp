@@ -26,6 +26,31 @@
 
 namespace quarry {
 
+// The query cache of an alias (quarry/cache.hpp; docs/config.md "cache"):
+//   cache: {backend: redis, url: redis://127.0.0.1:6379/0, ttl_s: 300,
+//           connect_timeout_ms: 200, command_timeout_ms: 100}
+struct CacheSettings {
+  std::string backend;       // "" (no cache), "memory", or a store plugin's name: "redis"
+  std::string url;           // the store's address (a plugin's own form)
+  int64_t ttl_ms = 300'000;  // for a queryset that names no ttl: ttl_s in the config
+  // Every call to the store is bounded by these; a store that is down, slow or frozen
+  // costs at most this much before the database answers.
+  int64_t connect_timeout_ms = 200;
+  int64_t command_timeout_ms = 100;
+  // The circuit breaker: after this many failures in a row the store is not asked for
+  // open_ms, then one call tries it again.
+  int breaker_failures = 3;
+  int64_t breaker_open_ms = 1000;
+  std::size_t max_bytes = 64u << 20;  // the in-process store's bound (backend: memory)
+  std::string key_prefix = "quarry:";
+  // Part of every key: change it when a deploy changes the schema outside quarry, so
+  // that no entry of the old schema is read.
+  std::string schema_version = "1";
+  // Across processes, a miss takes a short lock in the store so that one process reads
+  // the database and the others wait for its entry, at most this long (0: no lock).
+  int64_t fill_lock_ms = 0;
+};
+
 struct DatabaseSettings {
   std::string alias;
   std::string engine;  // canonical plugin name: sqlite, postgres, mysql, ...
@@ -60,6 +85,7 @@ struct DatabaseSettings {
   std::string replica_of;
   int64_t max_lag_ms = 5000;
   int64_t health_check_ms = 1000;
+  CacheSettings cache;
   std::string source;  // where it was declared: "configs/app.yaml:7"
 
   // The key/value pairs handed to the plugin's connect().

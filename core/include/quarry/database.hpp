@@ -26,6 +26,7 @@ namespace quarry {
 namespace detail {
 class RouterChain;
 class ReplicaSet;
+class QueryCache;
 }  // namespace detail
 
 class Database {
@@ -55,6 +56,8 @@ class Database {
 
   // The replicas serving this alias's reads (settings().replicas), or null.
   detail::ReplicaSet* replica_set() const { return replica_set_; }
+  // Its query cache (settings().cache, quarry/cache.hpp), or null.
+  detail::QueryCache* query_cache() const { return query_cache_; }
 
  private:
   friend class Databases;
@@ -69,6 +72,7 @@ class Database {
   std::atomic<const Dialect*> ready_dialect_{nullptr};  // set once dialect_ exists
   std::unique_ptr<Pool> pool_;
   detail::ReplicaSet* replica_set_ = nullptr;  // owned by the Databases
+  detail::QueryCache* query_cache_ = nullptr;  // owned by the Databases
 };
 
 class Databases {
@@ -90,6 +94,8 @@ class Databases {
   std::vector<std::unique_ptr<Database>> databases_;
   std::unique_ptr<detail::RouterChain> routers_;
   std::vector<std::unique_ptr<detail::ReplicaSet>> replica_sets_;  // go before the databases
+  std::vector<std::unique_ptr<detail::QueryCache>> caches_;
+  std::size_t cache_listener_ = 0;  // the caches' write listener, if there are caches
 };
 
 // The process-wide registry. configure() replaces it; nothing may still be using the

@@ -25,7 +25,10 @@
 // throws ImproperlyConfigured naming the model and the field at fault.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -230,6 +233,8 @@ class ModelMeta {
   [[noreturn]] void no_such_field(std::string_view name) const;
 
   const std::vector<std::string>& ordering() const { return ordering_; }
+  // The default of ModelDef::cache(): its querysets read through the query cache.
+  const std::optional<int64_t>& cache_ttl_ms() const { return cache_ttl_ms_; }
   const std::vector<Index>& indexes() const { return indexes_; }
   const std::vector<UniqueConstraint>& unique_constraints() const { return uniques_; }
   const std::vector<CheckConstraint>& check_constraints() const { return checks_; }
@@ -263,6 +268,7 @@ class ModelMeta {
   void set_table(std::string t) { table_ = std::move(t); }
   void add_field(std::unique_ptr<Field> f);
   void set_ordering(std::vector<std::string> o) { ordering_ = std::move(o); }
+  void set_cache_ttl_ms(int64_t ms) { cache_ttl_ms_ = ms; }
   void add_index(Index i) { indexes_.push_back(std::move(i)); }
   void add_unique(UniqueConstraint u) { uniques_.push_back(std::move(u)); }
   void add_check(CheckConstraint c) { checks_.push_back(std::move(c)); }
@@ -287,6 +293,7 @@ class ModelMeta {
   std::map<std::string, const Field*, std::less<>> by_attname_;  // "customer_id"
   const Field* pk_ = nullptr;
   std::vector<std::string> ordering_;
+  std::optional<int64_t> cache_ttl_ms_;
   std::vector<Index> indexes_;
   std::vector<UniqueConstraint> uniques_;
   std::vector<CheckConstraint> checks_;
@@ -420,6 +427,12 @@ class ModelDef {
   // Meta.ordering: "name", "-created_at".
   ModelDef& ordering(std::vector<std::string> fields) {
     meta_.set_ordering(std::move(fields));
+    return *this;
+  }
+  // Its querysets read through the query cache unless they say nocache(), each entry
+  // kept at most ttl (zero: the alias's ttl_s): quarry/cache.hpp.
+  ModelDef& cache(std::chrono::milliseconds ttl = {}) {
+    meta_.set_cache_ttl_ms(std::max<int64_t>(ttl.count(), 0));
     return *this;
   }
   ModelDef& index(Index i) {

@@ -3,6 +3,7 @@
 
 #include "quarry/atomic.hpp"
 #include "quarry/bytes.hpp"
+#include "quarry/cache.hpp"
 #include "quarry/config.hpp"
 #include "quarry/connection.hpp"
 #include "quarry/cte.hpp"

@@ -7,7 +7,9 @@
 // Both show the statements the routing layer sends of its own accord (where a replica
 // has replayed to, the primary's position after a commit: docs/guide.md "Multiple
 // databases"), marked `routing`; QueryCapture::count() leaves them out, so a query count
-// means the same with and without replicas, and routing_count() counts them.
+// means the same with and without replicas, and routing_count() counts them. A result the
+// query cache served (quarry/cache.hpp) is recorded too, marked `cache_hit`: no statement
+// reached the database, so count() leaves it out and cache_hits() counts it.
 // Nothing is formatted unless one of them is listening.
 #pragma once
 
@@ -36,6 +38,9 @@ struct QueryRecord {
   std::string error;
   // Sent by the routing layer to decide where reads go, not by the application's code.
   bool routing = false;
+  // Served by the query cache: the statement that would have run (`cache: hit` in the
+  // tour's log); nothing was sent.
+  bool cache_hit = false;
 };
 
 class QueryLog {
@@ -64,8 +69,11 @@ class QueryCapture {
   QueryCapture(const QueryCapture&) = delete;
   QueryCapture& operator=(const QueryCapture&) = delete;
 
-  // The statements the application's code ran (routing statements left out).
-  std::size_t count() const { return records_.size() - routing_; }
+  // The statements the application's code ran (routing statements and cache hits left
+  // out).
+  std::size_t count() const { return records_.size() - routing_ - cache_hits_; }
+  // The reads the query cache answered among queries().
+  std::size_t cache_hits() const { return cache_hits_; }
   // The routing layer's own statements among queries().
   std::size_t routing_count() const { return routing_; }
   // Every statement, in order, routing ones included.
@@ -73,6 +81,7 @@ class QueryCapture {
   void clear() {
     records_.clear();
     routing_ = 0;
+    cache_hits_ = 0;
   }
 
  private:
@@ -80,6 +89,7 @@ class QueryCapture {
   std::optional<std::string> alias_;
   std::vector<QueryRecord> records_;
   std::size_t routing_ = 0;
+  std::size_t cache_hits_ = 0;
   QueryCapture* outer_;
 };
 
@@ -88,7 +98,7 @@ struct QueryEvents {
   static bool wants(const QueryLog& log) noexcept;
   static void record(QueryLog& log, std::string_view alias, std::string_view sql,
                      std::span<const quarry_value> params, std::chrono::microseconds duration,
-                     std::string_view error = {});
+                     std::string_view error = {}, bool cache_hit = false);
   // While one lives, what this thread records is marked `routing` (the routing layer's
   // own statements).
   class RoutingStatements {

@@ -21,6 +21,8 @@
 //   };
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
@@ -134,6 +136,13 @@ class BasicQuerySet {
   // queryset (quarry/fetch_mode.hpp): read it (One), read it for all of them (Peers), or
   // throw FieldFetchBlocked (Raise).
   Derived fetch_mode(FetchMode mode) const { return make(detail::with_fetch_mode(*q_, mode)); }
+  // Reads through the alias's query cache, each entry kept at most ttl (zero: the alias's
+  // ttl_s); nocache() never does, whatever the model's default. quarry/cache.hpp says
+  // what is cached and when an entry stops being served.
+  Derived cache(std::chrono::milliseconds ttl = {}) const {
+    return make(detail::with_cache(*q_, std::max<int64_t>(ttl.count(), 0)));
+  }
+  Derived nocache() const { return make(detail::with_cache(*q_, std::nullopt)); }
   // Django's prefetch_related("authors", "authors__books", Prefetch(...)): reverse
   // ForeignKeys and ManyToManyFields (and ForeignKeys) read for all the objects at once,
   // one query per lookup and level, into their Many<> (and Ref<>) members.

@@ -3,11 +3,13 @@
 // current row whose values are borrowed until next().
 //
 // A ResultSet must not outlive its Connection. It holds the statement it ran, so the
-// statement is reused only after the ResultSet is closed or destroyed.
+// statement is reused only after the ResultSet is closed or destroyed. A result the
+// query cache served (quarry/cache.hpp) holds its rows itself and needs no connection.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +23,8 @@ class Connection;
 class ResultSet;
 namespace detail {
 struct StatementEntry;
+struct StoredRows;
+struct StoredResult;
 class Cursor;
 }  // namespace detail
 
@@ -90,7 +94,7 @@ class ResultSet {
 
   // Stops reading and gives the statement back to the connection.
   void close() noexcept;
-  bool is_open() const { return res_ != nullptr; }
+  bool is_open() const { return res_ != nullptr || stored_ != nullptr; }
 
   struct End {};
   class Iterator {
@@ -116,7 +120,9 @@ class ResultSet {
   friend class Row;
   // The ORM's row reader checks the row and its width once per query, not per cell.
   friend class detail::Cursor;
+  friend struct detail::StoredResult;
   ResultSet(Connection* conn, detail::StatementEntry* stmt, quarry_result* res);
+  explicit ResultSet(std::shared_ptr<const detail::StoredRows> rows);
   void release() noexcept;
 
   Connection* conn_ = nullptr;
@@ -128,6 +134,8 @@ class ResultSet {
   int64_t affected_ = -1;
   std::optional<int64_t> insert_id_;
   bool has_row_ = false;
+  std::shared_ptr<const detail::StoredRows> stored_;  // rows held in memory, or null
+  std::size_t stored_next_ = 0;                       // the next of them
 };
 
 }  // namespace quarry

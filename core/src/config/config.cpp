@@ -238,6 +238,75 @@ void read_pool(const Where& w, const YAML::Node& node, const std::string& key, P
   }
 }
 
+// A short printable name that becomes part of every cache key.
+std::string key_part(const Where& w, const YAML::Node& node, const std::string& key) {
+  const std::string s = scalar(w, node, key);
+  const bool printable = std::all_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
+  if (s.empty() || s.size() > 64 || !printable) {
+    w.fail(node, key, "expected 1 to 64 printable characters without spaces, got '" + s + "'");
+  }
+  return s;
+}
+
+void read_cache(const Where& w, const YAML::Node& node, const std::string& key, CacheSettings& c) {
+  if (!node.IsMap()) w.fail(node, key, "expected a mapping (backend, url, ttl_s, ...)");
+  static const std::set<std::string> kKeys = {
+      "backend", "url",       "ttl_s",      "connect_timeout_ms", "command_timeout_ms",
+      "breaker", "max_bytes", "key_prefix", "schema_version",     "fill_lock_ms"};
+  for (const auto& kv : node) {
+    const std::string name = kv.first.as<std::string>();
+    const std::string path = key + "." + name;
+    const YAML::Node& v = kv.second;
+    if (name == "backend") {
+      c.backend = scalar(w, v, path);
+      const bool plain = !c.backend.empty() && c.backend.size() <= 64 &&
+                         std::all_of(c.backend.begin(), c.backend.end(), [](char ch) {
+                           return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+                         });
+      if (!plain) {
+        w.fail(v, path, "expected memory, redis or a cache plugin's name, got '" + c.backend + "'");
+      }
+    } else if (name == "url") {
+      c.url = scalar(w, v, path);
+    } else if (name == "ttl_s") {
+      c.ttl_ms = integer(w, v, path, 1, 30LL * 86'400) * 1000;
+    } else if (name == "connect_timeout_ms") {
+      c.connect_timeout_ms = integer(w, v, path, 1, 60'000);
+    } else if (name == "command_timeout_ms") {
+      c.command_timeout_ms = integer(w, v, path, 1, 60'000);
+    } else if (name == "breaker") {
+      if (!v.IsMap()) w.fail(v, path, "expected a mapping (failures, open_ms)");
+      static const std::set<std::string> kBreaker = {"failures", "open_ms"};
+      for (const auto& b : v) {
+        const std::string bname = b.first.as<std::string>();
+        if (bname == "failures") {
+          c.breaker_failures = static_cast<int>(integer(w, b.second, path + ".failures", 1, 1000));
+        } else if (bname == "open_ms") {
+          c.breaker_open_ms = integer(w, b.second, path + ".open_ms", 1, 3'600'000);
+        } else {
+          unknown_key(w, b.first, path, bname, kBreaker);
+        }
+      }
+    } else if (name == "max_bytes") {
+      c.max_bytes = static_cast<std::size_t>(integer(w, v, path, 1024, 1LL << 40));
+    } else if (name == "key_prefix") {
+      c.key_prefix = key_part(w, v, path);
+    } else if (name == "schema_version") {
+      c.schema_version = key_part(w, v, path);
+    } else if (name == "fill_lock_ms") {
+      c.fill_lock_ms = integer(w, v, path, 0, 60'000);
+    } else {
+      unknown_key(w, kv.first, key, name, kKeys);
+    }
+  }
+  if (c.backend.empty()) w.fail(node, key, "no backend: give backend: memory or redis");
+  if (c.backend != "memory" && c.url.empty()) {
+    w.fail(node, key, "the " + c.backend + " backend needs a url: (redis://127.0.0.1:6379/0)");
+  }
+}
+
 DatabaseSettings read_database(const Where& w, const std::string& alias, const YAML::Node& node,
                                const std::vector<std::string>& plugin_path,
                                const std::string& base_dir) {
@@ -261,7 +330,8 @@ DatabaseSettings read_database(const Where& w, const std::string& alias, const Y
                                               "select_for_update",
                                               "replicas",
                                               "max_lag_ms",
-                                              "health_check_ms"};
+                                              "health_check_ms",
+                                              "cache"};
 
   DatabaseSettings s;
   if (const YAML::Node url = node["url"]) {
@@ -323,6 +393,8 @@ DatabaseSettings read_database(const Where& w, const std::string& alias, const Y
       s.max_lag_ms = integer(w, v, path, 0, 86'400'000);
     } else if (name == "health_check_ms") {
       s.health_check_ms = integer(w, v, path, 10, 3'600'000);
+    } else if (name == "cache") {
+      read_cache(w, v, path, s.cache);
     } else {
       unknown_key(w, kv.first, key, name, kKeys);
     }

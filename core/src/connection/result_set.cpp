@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cache/stored_rows.hpp"
 #include "connection/statement_cache.hpp"
 #include "plugin/plugin_error.hpp"
 #include "quarry/connection.hpp"
@@ -21,6 +22,11 @@ ResultSet::ResultSet(Connection* conn, detail::StatementEntry* stmt, quarry_resu
   conn_->open_results_.push_back(this);
 }
 
+ResultSet::ResultSet(std::shared_ptr<const detail::StoredRows> rows)
+    : ncols_(rows->names.size()), stored_(std::move(rows)) {
+  names_ = stored_->names;
+}
+
 ResultSet::ResultSet(ResultSet&& o) noexcept
     : conn_(o.conn_),
       stmt_(o.stmt_),
@@ -30,7 +36,9 @@ ResultSet::ResultSet(ResultSet&& o) noexcept
       names_(std::move(o.names_)),
       affected_(o.affected_),
       insert_id_(o.insert_id_),
-      has_row_(o.has_row_) {
+      has_row_(o.has_row_),
+      stored_(std::move(o.stored_)),
+      stored_next_(o.stored_next_) {
   if (res_) std::replace(conn_->open_results_.begin(), conn_->open_results_.end(), &o, this);
   o.res_ = nullptr;
   o.stmt_ = nullptr;
@@ -48,6 +56,8 @@ ResultSet& ResultSet::operator=(ResultSet&& o) noexcept {
   affected_ = o.affected_;
   insert_id_ = o.insert_id_;
   has_row_ = o.has_row_;
+  stored_ = std::move(o.stored_);
+  stored_next_ = o.stored_next_;
   if (res_) std::replace(conn_->open_results_.begin(), conn_->open_results_.end(), &o, this);
   o.res_ = nullptr;
   o.stmt_ = nullptr;
@@ -59,6 +69,10 @@ ResultSet::~ResultSet() {
 }
 
 void ResultSet::close() noexcept {
+  if (stored_) {
+    names_.clear();  // they point into the rows
+    stored_.reset();
+  }
   if (!res_) return;
   conn_->api_->result_close(res_);
   res_ = nullptr;
@@ -69,6 +83,18 @@ void ResultSet::close() noexcept {
 }
 
 bool ResultSet::next() {
+  if (stored_) {
+    if (stored_next_ < stored_->rows) {
+      // The cells are the entry's; a reader never writes through row_.
+      row_ = const_cast<quarry_value*>(stored_->cells.data() + stored_next_ * ncols_);
+      ++stored_next_;
+      has_row_ = true;
+      return true;
+    }
+    close();
+    has_row_ = false;
+    return false;
+  }
   if (!res_) {
     has_row_ = false;
     return false;

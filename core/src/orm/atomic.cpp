@@ -254,6 +254,11 @@ bool Lease::in_atomic_block(std::string_view alias) {
   return open_block(alias) != nullptr;
 }
 
+bool Lease::block_has_written(std::string_view alias) {
+  const ThreadTransaction* tx = open_block(alias);
+  return tx && (tx->written.all || !tx->written.tables.empty());
+}
+
 bool Lease::in_any_atomic_block() {
   for (const auto& [alias, tx] : transactions()) {
     if (tx.depth > 0) return true;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "cache/cached_read.hpp"
 #include "orm/compiler.hpp"
 #include "orm/lease.hpp"
 #include "orm/relation_paths.hpp"
@@ -123,7 +124,7 @@ Spare& spare() {
 }  // namespace
 
 struct Cursor::State {
-  Lease lease;  // declared first: the result below must go before the connection
+  std::optional<Lease> lease;  // declared first: the result must go before the connection
   const ModelMeta* model;
   std::string alias;
   std::vector<std::string> deferred;  // the model's fields this query does not read
@@ -154,13 +155,12 @@ struct Cursor::State {
   }
 
   State(const Query& q, const ReadRoute& route, CompiledSelect c, bool stream)
-      : lease(route),
-        model(q.model),
+      : model(q.model),
         alias(route.db->alias()),
         select(std::move(c)),
         extras_first(select.shape->extras_first()),
-        rs(lease.read(select.shape->sql, select.params,
-                      ExecOptions{.stream = stream, .drain = !stream})) {
+        rs(read_through(lease, route, cache_use(q, route, stream), select.shape->sql, select.params,
+                        select.shape->tables, ExecOptions{.stream = stream, .drain = !stream})) {
     const Compiled& compiled = *select.shape;
     if (rs.column_count() < extras_first + compiled.extras.size()) {
       throw InterfaceError("the query gave " + std::to_string(rs.column_count()) +
@@ -320,8 +320,8 @@ int64_t count(const Query& q) {
   check_row_locks(q, route);
   if (q.matches_nothing()) return 0;
   const Compiled c = compile_count(q, dialect_of(route));
-  Lease lease(route);
-  ResultSet rs = lease.read(c.sql, c.params);
+  std::optional<Lease> lease;
+  ResultSet rs = read_through(lease, route, cache_use(q, route, false), c.sql, c.params, c.tables);
   rs.next();
   return rs.row().get<int64_t>(0);
 }
@@ -331,8 +331,8 @@ bool exists(const Query& q) {
   check_row_locks(q, route);
   if (q.matches_nothing()) return false;
   const Compiled c = compile_exists(q, dialect_of(route));
-  Lease lease(route);
-  ResultSet rs = lease.read(c.sql, c.params);
+  std::optional<Lease> lease;
+  ResultSet rs = read_through(lease, route, cache_use(q, route, false), c.sql, c.params, c.tables);
   return rs.next();
 }
 
@@ -370,8 +370,8 @@ Record aggregate(const Query& q, const std::vector<std::pair<std::string, Expr>>
     return Record(std::move(names), std::move(values));
   }
   const Compiled c = compile_aggregate(q, dialect_of(route), named);
-  Lease lease(route);
-  ResultSet rs = lease.read(c.sql, c.params);
+  std::optional<Lease> lease;
+  ResultSet rs = read_through(lease, route, cache_use(q, route, false), c.sql, c.params, c.tables);
   rs.next();
   auto names = std::make_shared<std::vector<std::string>>();
   std::vector<Value> values;

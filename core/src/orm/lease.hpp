@@ -55,6 +55,9 @@ class Lease {
                    std::span<int64_t> keys);
   // Whether this thread has an atomic block open on alias.
   static bool in_atomic_block(std::string_view alias);
+  // Whether this thread's atomic block on alias has written (or handed its connection
+  // out): known while write listeners exist, as they do where a query cache is.
+  static bool block_has_written(std::string_view alias);
   // Whether this thread has an atomic block open on any alias.
   static bool in_any_atomic_block();
   // After a write through this lease: outside an atomic block it has committed, and on an

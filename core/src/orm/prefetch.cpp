@@ -112,6 +112,14 @@ Level prefetch_level(const Query& q, const ModelMeta& m, const std::string& name
   std::string_view from = alias_of_object(m, parents.front());
   if (from.empty()) from = q.alias.empty() ? std::string_view(q.hint_db) : q.alias;
   base = hinted(std::move(base), from);
+  // The queryset's cache() or nocache() holds for its prefetch queries (each an entry of
+  // its own), unless a Prefetch's queryset says for itself.
+  if (!base->cache_ttl_ms && !base->no_cache && (q.cache_ttl_ms || q.no_cache)) {
+    auto c = std::make_shared<Query>(*base);
+    c->cache_ttl_ms = q.cache_ttl_ms;
+    c->no_cache = q.no_cache;
+    base = std::move(c);
+  }
   Level level{&to, {}};
 
   if (rel->kind == Relation::Kind::Forward) {

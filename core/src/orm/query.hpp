@@ -131,7 +131,11 @@ class Query {
   // prefix of a path included, parents before children.
   SharedList<std::string> select_related;
   std::optional<FetchMode> fetch_mode;  // fetch_mode(): for relations no query loaded
-  SharedList<Prefetch> prefetch;        // prefetch_related()
+  // cache(ttl): read through the alias's query cache (0: its default ttl); nocache():
+  // never, whatever the model's default (quarry/cache.hpp).
+  std::optional<int64_t> cache_ttl_ms;
+  bool no_cache = false;
+  SharedList<Prefetch> prefetch;  // prefetch_related()
   std::shared_ptr<const PrefetchJoin> prefetch_join;
   bool empty = false;  // none(): matches nothing, never runs
   bool for_update = false;

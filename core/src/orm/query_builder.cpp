@@ -336,6 +336,13 @@ QueryPtr with_fetch_mode(const Query& q, FetchMode mode) {
   return c;
 }
 
+QueryPtr with_cache(const Query& q, std::optional<int64_t> ttl_ms) {
+  auto c = copy(q);
+  c->cache_ttl_ms = ttl_ms;
+  c->no_cache = !ttl_ms;
+  return c;
+}
+
 QueryPtr with_default_order_by_pk(const Query& q, bool descending) {
   auto c = copy(q);
   const bool has_order = q.ordered ? !q.order_by.empty() : !q.model->ordering().empty();

@@ -51,6 +51,8 @@ std::shared_ptr<const Query> with_for_update(const Query& q, ForUpdate options);
 std::shared_ptr<const Query> with_select_related(const Query& q, std::vector<std::string> paths,
                                                  bool all_non_null);
 std::shared_ptr<const Query> with_fetch_mode(const Query& q, FetchMode mode);
+// cache(ttl) (ttl_ms 0: the alias's default) and nocache() (ttl_ms nullopt).
+std::shared_ptr<const Query> with_cache(const Query& q, std::optional<int64_t> ttl_ms);
 // prefetch_related(lookups); an empty list clears them.
 std::shared_ptr<const Query> with_prefetch(const Query& q, std::vector<Prefetch> lookups);
 // Runs the query's prefetch_related lookups for the objects it read: one query per
