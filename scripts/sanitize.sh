@@ -8,7 +8,8 @@
 #                                 threads against the servers or share what threads share:
 #                                 pools, atomic blocks, row locks and the concurrent
 #                                 increments, transactions, statements, the query log, the
-#                                 read retry and object lifetimes, on every backend
+#                                 read retry, object lifetimes and the query cache (its
+#                                 single flight, breaker and stores), on every backend
 #
 # Why these: memory errors can hide anywhere, so ASan sees every suite; TSan is about
 # threads sharing the pool, the statement and shape caches and the query log, which
@@ -20,7 +21,7 @@ case "$kind" in
   address) sanitize=address,undefined build_type=Debug dir=build-asan examples=ON
            tests=(-L 'unit|sqlite|postgres|mysql|featureless' -E 'install_and_outside_plugins') ;;
   thread) sanitize=thread build_type=RelWithDebInfo dir=build-tsan examples=OFF
-          tests=(-R '(Pool|AtomicBlocks|RowLocks|Transactions|QueryLog|Lifetime|Statements|ReadRetry|Routing|ReplicaRouting)\.') ;;
+          tests=(-R '(Pool|AtomicBlocks|RowLocks|Transactions|QueryLog|Lifetime|Statements|ReadRetry|Routing|ReplicaRouting|Cache|CacheOutage)\.') ;;
   *) echo "usage: $0 address|thread" >&2; exit 2 ;;
 esac
 scripts/install-deps.sh --servers

@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh seed_tour  # the tour and the plugins it loads: nothing else
 config="${1:-configs/sqlite.yaml}"
+targets=(seed_tour)  # the tour and the plugins it loads: nothing else
+# A config whose cache is in Redis needs the Redis store plugin too.
+grep -Eq '^\s*backend:\s*redis' "$config" && targets+=(quarry_cache_redis)
+scripts/build.sh "${targets[@]}"
 export QUARRY_SQLITE_DB="${QUARRY_SQLITE_DB:-${TMPDIR:-/tmp}/quarry-tour.db}"
 rm -f "$QUARRY_SQLITE_DB" "$QUARRY_SQLITE_DB-wal" "$QUARRY_SQLITE_DB-shm"
 exec "${QUARRY_BUILD_DIR:-build}/examples/seed_tour" "$config"

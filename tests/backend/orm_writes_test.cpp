@@ -40,6 +40,19 @@ TEST_F(Writes, SaveInsertsThenUpdates) {
   EXPECT_EQ(again.gpa, 3.7);
 }
 
+// Django's Order.objects.create(customer_id=ann.id), and customer=ann's key.
+TEST_F(Writes, CreateTakesAForeignKeyByItsKey) {
+  if (!ready_) return;
+  const seed::Customer ann = objects<seed::Customer>().create({{"name", "Ann"}, {"email", "a@x"}});
+  const seed::Order o =
+      seed::Order::objects().create({{"customer", ann.id}, {"amount", Decimal("1.50")}});
+  EXPECT_EQ(seed::Order::objects().get("id", o.id).customer.id(), std::optional<int64_t>(ann.id));
+  EXPECT_EQ(seed::Order::objects().filter("customer", ann.id).count(), 1);
+  // By the column's name too; it had been stored as NULL, silently, either way.
+  seed::Order::objects().create({{"customer_id", ann.id}, {"amount", Decimal("2.50")}});
+  EXPECT_EQ(seed::Order::objects().filter("customer", ann.id).count(), 2);
+}
+
 TEST_F(Writes, SaveWithAGivenKeyInsertsWhenNoRowHasIt) {
   Order o;
   o.id = 4242;

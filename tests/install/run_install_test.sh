@@ -19,7 +19,7 @@ cmake --install "$build" --prefix "$work/prefix" >"$work/install.log"
 core=$(find "$work/prefix" -name 'libquarry_core.so' | head -n 1)
 [[ -n "$core" ]] || { echo "FAIL: libquarry_core.so was not installed"; exit 1; }
 plugins=$(dirname "$core")/quarry/plugins
-for p in sqlite postgres mysql; do
+for p in sqlite postgres mysql cache_redis; do
   [[ -f "$plugins/libquarry_$p.so" ]] || { echo "FAIL: $plugins/libquarry_$p.so was not installed"; exit 1; }
 done
 

@@ -222,7 +222,7 @@ void set_fields(const ModelMeta& m, void* obj,
       throw ProgrammingError("'" + name + "' must be given a value here, not an expression");
     }
     try {
-      f.set(obj, e.node().value.convert_to(value_type(f.kind())));
+      f.set(obj, e.node().value.convert_to(value_type(f.data_kind())));
     } catch (const ValueError& err) {
       throw ValueError(m.name() + "." + name + ": " + err.message());
     }
