@@ -26,32 +26,30 @@ if [[ -z "$url" ]]; then
 fi
 config=$(mktemp "${TMPDIR:-/tmp}/quarry-example.XXXXXX.yaml")
 trap 'rm -f "$config" "${url#sqlite://}"' EXIT
+# Runs the program on one of configs/ (its environment set by the caller) and requires
+# a line of its output: run_config CONFIG PATTERN WHAT-IS-MISSING.
+run_config() {
+  local out
+  out=$("$program" "$(dirname "$0")/../configs/$1") || {
+    echo "$out"
+    exit 1
+  }
+  echo "$out"
+  grep -q "$2" <<<"$out" || {
+    echo "$3"
+    exit 1
+  }
+  exit 0
+}
 if [[ "$backend" == *-replica ]]; then
   # configs/replica.yaml itself: its URLs come from PRIMARY_URL and REPLICA_URL.
-  out=$(PRIMARY_URL="$url" REPLICA_URL="$replica" "$program" "$(dirname "$0")/../configs/replica.yaml") || {
-    echo "$out"
-    exit 1
-  }
-  echo "$out"
-  grep -q "counted on 'replica'" <<<"$out" || {
-    echo "no read was answered by the replica"
-    exit 1
-  }
-  exit 0
+  PRIMARY_URL="$url" REPLICA_URL="$replica" \
+    run_config replica.yaml "counted on 'replica'" "no read was answered by the replica"
 fi
 if [[ "$backend" == sqlite-cache ]]; then
-  # configs/cache.yaml itself, on a fresh database file and keys of its own.
-  db="${url#sqlite://}"
-  out=$(QUARRY_SQLITE_DB="$db" REDIS_URL="$QUARRY_TEST_REDIS_URL" "$program" "$(dirname "$0")/../configs/cache.yaml") || {
-    echo "$out"
-    exit 1
-  }
-  echo "$out"
-  grep -q "cache: hit" <<<"$out" || {
-    echo "no read was answered by the cache"
-    exit 1
-  }
-  exit 0
+  # configs/cache.yaml itself, on a fresh database file, with the test Redis.
+  QUARRY_SQLITE_DB="${url#sqlite://}" REDIS_URL="$QUARRY_TEST_REDIS_URL" \
+    run_config cache.yaml "cache: hit" "no read was answered by the cache"
 fi
 printf 'databases:\n  default:\n    url: "%s"\n    cache: {backend: memory}\n' "$url" >"$config"
 "$program" "$config"

@@ -20,6 +20,7 @@
 #include "quarry/raw_sql.hpp"
 #include "support/orm_fixture.hpp"
 #include "support/redis_server.hpp"
+#include "support/write_paths.hpp"
 
 namespace quarry::test {
 namespace {
@@ -246,14 +247,6 @@ TEST_P(Cache, ACteIsCachedAndItsMembersTablesInvalidateIt) {
 // the tables it changed miss, and the others still hit.
 TEST_P(Cache, EveryWritePathInvalidatesExactlyTheTablesItChanged) {
   if (!ready_) return;
-  Classroom room = objects<Classroom>().create({{"name", "Lab"}});
-  Student ann{.name = "Ann", .course = "Math", .gpa = 3.0};
-  ann.classroom = room;
-  ann = objects<Student>().create(ann);
-  objects<Assignment>().create(Assignment{.student = ann, .title = "Essay", .score = 80});
-  Author author = objects<Author>().create({{"name", "Ann"}});
-  Book book = objects<Book>().create({{"title", "T"}});
-
   // A cached read of each table; the many-to-many one reads book, book_authors, author.
   struct Probe {
     const char* name;
@@ -277,76 +270,7 @@ TEST_P(Cache, EveryWritePathInvalidatesExactlyTheTablesItChanged) {
   };
   ASSERT_EQ(probes.back().tables, (std::vector<std::string>{"author", "book", "book_authors"}));
 
-  struct Case {
-    const char* what;
-    std::function<void()> write;
-    std::set<std::string> tables;  // what it changes
-  };
-  const std::vector<Case> cases = {
-      {"create",
-       [] {
-         objects<Product>().create({{"name", "P"}, {"price", 1}});
-       },
-       {"product"}},
-      {"save (UPDATE)",
-       [&] {
-         ann.gpa = 3.5;
-         save(ann);
-       },
-       {"student"}},
-      {"update()",
-       [] {
-         objects<Product>().update({{"price", 2}});
-       },
-       {"product"}},
-      {"bulk_create",
-       [] {
-         std::vector<Product> ps(3);
-         for (auto& p : ps) {
-           p.name = "B";
-           p.price = Decimal(1);
-         }
-         objects<Product>().bulk_create(ps);
-       },
-       {"product"}},
-      {"bulk_update",
-       [] {
-         auto ps = objects<Product>().list();
-         for (auto& p : ps) p.price = Decimal(3);
-         objects<Product>().bulk_update(ps, {"price"});
-       },
-       {"product"}},
-      {"get_or_create",
-       [] {
-         objects<Classroom>().get_or_create({{"name", "New"}});
-       },
-       {"classroom"}},
-      {"update_or_create",
-       [] {
-         objects<Classroom>().update_or_create({{"name", "New"}}, {{"name", "Newer"}});
-       },
-       {"classroom"}},
-      {"many-to-many add", [&] { book.authors.add(author); }, {"book_authors"}},
-      {"many-to-many remove", [&] { book.authors.remove(author); }, {"book_authors"}},
-      {"many-to-many set", [&] { book.authors.set({author}); }, {"book_authors"}},
-      {"many-to-many clear", [&] { book.authors.clear(); }, {"book_authors"}},
-      {"delete() with a cascade", [&] { remove(ann); }, {"assignment", "student"}},
-      {"delete() with SET_NULL",
-       [&] {
-         Student bo{.name = "Bo", .course = "Art", .gpa = 2.0};
-         bo.classroom = room;
-         objects<Student>().create(bo);
-         objects<Classroom>().filter("id", room.id).remove();
-       },
-       {"classroom", "student"}},
-      {"drop and create tables",
-       [] {
-         drop_tables<Product>();
-         create_tables<Product>();
-       },
-       {"product"}},
-  };
-  for (const Case& c : cases) {
+  for (const WritePath& c : every_write_path()) {
     for (const Probe& p : probes) (void)p.read();  // every probe cached (or refilled)
     for (const Probe& p : probes) {
       ASSERT_EQ(seen(p.read), Seen::Hit) << c.what << ": " << p.name << " before the write";
