@@ -47,7 +47,8 @@ if [[ "$backend" == *-replica ]]; then
     run_config replica.yaml "counted on 'replica'" "no read was answered by the replica"
 fi
 if [[ "$backend" == sqlite-cache ]]; then
-  # configs/cache.yaml itself, on a fresh database file, with the test Redis.
+  # configs/cache.yaml itself, on a fresh database file (so a database of its own in the
+  # keys), with the test Redis.
   QUARRY_SQLITE_DB="${url#sqlite://}" REDIS_URL="$QUARRY_TEST_REDIS_URL" \
     run_config cache.yaml "cache: hit" "no read was answered by the cache"
 fi

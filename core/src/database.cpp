@@ -115,12 +115,22 @@ Databases::Databases(const Config& config)
     const DatabaseSettings& s = db->settings();
     if (s.cache.backend.empty() || !s.replica_of.empty()) continue;
     caches_.push_back(std::make_unique<detail::QueryCache>(
-        s.alias, s.cache, detail::open_cache_store(s.cache, s.plugin_path, s.alias)));
+        s.alias, detail::database_identity(s), s.cache,
+        detail::open_cache_store(s.cache, s.plugin_path, s.alias)));
     db->query_cache_ = caches_.back().get();
   }
   if (!caches_.empty()) {
+    // A write through any alias of a database moves its generations in every cache of
+    // that database (two aliases of one database share what they read).
     cache_listener_ = add_write_listener([this](const WriteEvent& e) {
-      for (auto& c : caches_) c->written(e);
+      for (const auto& d : databases_) {
+        if (d->alias() != e.alias) continue;
+        const std::string written = detail::database_identity(d->settings());
+        for (auto& c : caches_) {
+          if (c->database() == written) c->written(e);
+        }
+        return;
+      }
     });
   }
 }

@@ -38,7 +38,7 @@ std::string run(const std::string& command) {
   FILE* p = ::popen(command.c_str(), "r");
   if (!p) return out;
   char buf[256];
-  while (std::fgets(buf, sizeof buf, p)) out += buf;
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
   ::pclose(p);
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
@@ -104,6 +104,29 @@ void RedisServer::shutdown() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   pid_ = 0;
+}
+
+std::string RedisServer::get_raw(const std::string& key) const {
+  FILE* p = ::popen(
+      ("redis-cli -p " + std::to_string(port_) + " --raw GET '" + key + "' 2>/dev/null").c_str(),
+      "r");
+  std::string out;
+  if (!p) return out;
+  char buf[256];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  ::pclose(p);
+  if (!out.empty() && out.back() == '\n') out.pop_back();  // the one the tool adds
+  return out;
+}
+
+void RedisServer::set_raw(const std::string& key, const std::string& value) const {
+  // -x: the last argument is read from standard input, as it is.
+  FILE* p = ::popen(
+      ("redis-cli -p " + std::to_string(port_) + " -x SET '" + key + "' >/dev/null 2>&1").c_str(),
+      "w");
+  if (!p) return;
+  std::fwrite(value.data(), 1, value.size(), p);
+  ::pclose(p);
 }
 
 std::string RedisServer::cli(const std::string& command) const {

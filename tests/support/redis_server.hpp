@@ -25,6 +25,9 @@ class RedisServer {
   void start();     // again, on the same port, empty
   // A command through redis-cli, its reply as the tool prints it.
   std::string cli(const std::string& command) const;
+  // A key's value, byte for byte (empty when absent), and setting it so.
+  std::string get_raw(const std::string& key) const;
+  void set_raw(const std::string& key, const std::string& value) const;
 
  private:
   std::string dir_;

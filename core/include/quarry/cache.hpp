@@ -26,14 +26,15 @@
 // - A read that began before a write never fills an entry served after it: a reader
 //   notes the generations before it queries the database and stores its entry under
 //   those.
-// - Never cached: select_for_update(), iterator(), and reads inside an atomic block that
-//   has written on the alias (they read past the cache); nothing is filled inside any
-//   atomic block. A miss reads the primary, never a replica.
+// - Never cached: select_for_update(), iterator(), and every read inside an atomic block
+//   on the alias (the block's own snapshot and writes are the database's to answer). A
+//   miss that fills reads the primary, never a replica.
 // - A store that is down, slow or frozen costs speed, never correctness: every call is
 //   bounded by the config's timeouts, a circuit breaker stops asking a store that keeps
 //   failing, reads go to the database and writes commit, with no exception. A
-//   generation that could not be written moves the alias to a new epoch before anything
-//   is served again.
+//   generation that could not be written moves the database to a new epoch before this
+//   process serves or writes anything through the cache again (docs/config.md "Cache"
+//   says what other processes may see meanwhile).
 #pragma once
 
 #include <cstdint>

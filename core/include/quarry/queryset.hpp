@@ -429,7 +429,9 @@ class QuerySet
     // Read where it would be written, as Django does: a replica's older state must not
     // make it create what the primary has.
     const std::string alias = detail::write_alias_of(*this->q_);
-    const auto here = this->using_(alias);
+    // Never from the query cache either: a "does not exist" read before another's create
+    // committed would make it create again.
+    const auto here = this->using_(alias).nocache();
     try {
       return {here.filter(Q(lookups)).get(), false};
     } catch (const DoesNotExist&) {

@@ -22,9 +22,13 @@
 // - SQL sent on a Connection directly (database().acquire(), atomic_connection(),
 //   Atomic::connection()) is outside the ORM and reports nothing itself; a block whose
 //   connection was handed out that way reports all_tables at its COMMIT.
-// - Listeners run synchronously, on the writing thread, in the order they were added;
-//   one that throws stops the write's caller with its exception (after the statement
-//   or COMMIT, which has happened). Adding and removing are thread-safe.
+// - Listeners run synchronously, on the writing thread, in the order they were added.
+//   One that throws does not stop the others; once all have run, the first exception
+//   reaches the write's caller (after the statement or COMMIT, which has happened).
+//   Adding and removing are thread-safe.
+// - A statement that fails in a way that leaves its outcome unknown (the connection was
+//   lost: it may have been done before the session went) is reported as if it had
+//   succeeded, before its error is thrown.
 #pragma once
 
 #include <cstddef>

@@ -68,18 +68,16 @@ class FlightLead {
 };
 
 // The flight for r: {flight, true} when this thread is to read, else the one to wait for.
-std::pair<std::shared_ptr<Flight>, bool> join_flight(const QueryCache& cache,
-                                                     const QueryCache::Read& r, std::string& key) {
-  key = cache.alias();
-  key += '\0';
-  key += r.entry_key();
+std::pair<std::shared_ptr<Flight>, bool> join_flight(const QueryCache::Read& r, std::string& key) {
+  // The whole material, not its hash: two queries whose hashes meet never share rows.
+  key = r.material;
   for (const auto& t : r.tokens) {
     key += '\0';
     key += t;
   }
+  auto made = std::make_shared<Flight>();
   std::lock_guard lock(g_flights_mutex);
-  auto [it, added] = g_flights.try_emplace(key);
-  if (added) it->second = std::make_shared<Flight>();
+  auto [it, added] = g_flights.try_emplace(key, std::move(made));
   return {it->second, added};
 }
 
@@ -147,36 +145,37 @@ CacheUse cache_use(const Query& q, const ReadRoute& route, bool stream) {
   const std::optional<int64_t>& ttl = q.cache_ttl_ms ? q.cache_ttl_ms : q.model->cache_ttl_ms();
   QueryCache* cache = route.db->query_cache();
   if (!ttl || !cache) return {};
-  if (q.for_update || stream) {
+  // Inside a block the database answers: a hit would be newer than the block's snapshot
+  // (repeatable read), unseen by the server's serializable checks, and blind to the
+  // block's own writes; a fill could store the block's view for everyone.
+  if (q.for_update || stream || Lease::in_atomic_block(route.db->alias())) {
     cache->count_bypass();
     return {};
   }
-  CacheUse use{cache, *ttl > 0 ? *ttl : cache->settings().ttl_ms, true};
-  if (Lease::in_atomic_block(route.db->alias())) {
-    if (Lease::block_has_written(route.db->alias())) {
-      cache->count_bypass();
-      return {};
-    }
-    use.fill = false;
-  }
-  return use;
+  return CacheUse{cache, *ttl > 0 ? *ttl : cache->settings().ttl_ms};
 }
 
 ResultSet read_through(std::optional<Lease>& lease, const ReadRoute& route, const CacheUse& use,
                        std::string_view sql, std::span<const Value> params,
                        std::span<const std::string> tables, ExecOptions opts) {
-  if (!use.cache) {
+  const auto plain_read = [&] {
     lease.emplace(route);
     return lease->read(sql, params, opts);
-  }
+  };
+  if (!use.cache) return plain_read();
   QueryCache& cache = *use.cache;
   QueryCache::Read r;
   if (auto rows = cache.lookup(sql, params, tables, r)) return served(route, sql, params, rows);
-  if (!use.fill || !r.usable) {  // in a block, or the store away: the database alone
-    if (use.fill) cache.count_bypass();
-    lease.emplace(route);
-    return lease->read(sql, params, opts);
+  if (!r.usable) return plain_read();  // the store is away: the database alone
+
+  // One reader per entry and generations in this process; the others wait for its rows.
+  std::string key;
+  auto [flight, leader] = join_flight(r, key);
+  if (!leader) {
+    if (auto rows = wait_for(*flight)) return StoredResult::open(std::move(rows));
+    return plain_read();  // its reader failed: this one reads for itself
   }
+  FlightLead lead(std::move(key), flight);
   // Across processes, a short lock: the others wait for the holder's entry.
   std::string lock_token;
   bool locked = false;
@@ -186,8 +185,12 @@ ResultSet read_through(std::optional<Lease>& lease, const ReadRoute& route, cons
         std::chrono::steady_clock::now() + std::chrono::milliseconds(cache.settings().fill_lock_ms);
     while (!locked && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      if (auto rows = cache.lookup(sql, params, tables, r)) return served(route, sql, params, rows);
-      if (!r.usable) break;
+      QueryCache::Read again;
+      if (auto rows = cache.lookup(sql, params, tables, again)) {
+        lead.publish(rows);
+        return served(route, sql, params, rows);
+      }
+      if (!again.usable || again.tokens != r.tokens) break;  // away, or written meanwhile
     }
   }
   struct Unlock {
@@ -196,18 +199,13 @@ ResultSet read_through(std::optional<Lease>& lease, const ReadRoute& route, cons
     const std::string& token;
     bool locked;
     ~Unlock() {
-      if (locked) cache.release(r, token);
+      if (!locked) return;
+      try {
+        cache.release(r, token);
+      } catch (...) {  // the lock's time to live ends it
+      }
     }
   } unlock{cache, r, lock_token, locked};
-
-  std::string key;
-  auto [flight, leader] = join_flight(cache, r, key);
-  if (!leader) {
-    if (auto rows = wait_for(*flight)) return StoredResult::open(std::move(rows));
-    lease.emplace(route);  // its reader failed: this one reads for itself
-    return lease->read(sql, params, opts);
-  }
-  FlightLead lead(std::move(key), flight);
   auto rows = read_and_fill(lease, route, cache, r, use.ttl_ms, sql, params);
   lead.publish(rows);
   return StoredResult::open(std::move(rows));

@@ -20,13 +20,11 @@ class QueryCache;
 struct CacheUse {
   QueryCache* cache = nullptr;  // null: the read does not use a cache
   int64_t ttl_ms = 0;
-  bool fill = true;  // false inside an atomic block: served from the cache, never stored
 };
 
 // Whether q, routed by route, reads through its alias's cache: it asks for it (cache(),
 // or its model's default, and not nocache()), the alias has one, it takes no row locks,
-// is not streamed (iterator()), and no atomic block of the thread on the alias has
-// written.
+// is not streamed (iterator()), and the thread has no atomic block open on the alias.
 CacheUse cache_use(const Query& q, const ReadRoute& route, bool stream);
 
 // Runs the read of sql: with use.cache, a hit from the store (no connection is leased,

@@ -152,7 +152,12 @@ class PluginStore final : public CacheStore {
     if (!allowed()) return false;
     quarry_cache_error err{};
     quarry_cache_conn* c = take(&err);
-    if (c && f(c, &err)) {
+    bool ok = false;
+    try {
+      ok = c && f(c, &err);
+    } catch (...) {  // out of memory copying a reply: a failed call, never an escape
+    }
+    if (ok) {
       give_back(c);
       succeeded();
       return true;

@@ -1,5 +1,8 @@
 #include "cache/query_cache.hpp"
 
+#include <unistd.h>
+
+#include <mutex>
 #include <random>
 
 #include "string_hash.hpp"
@@ -7,14 +10,25 @@
 namespace quarry::detail {
 namespace {
 
-// Eight random bytes drawn once per process, then a counter: a token no process has
+// Eight random bytes drawn for each process (again in a child after fork(), which would
+// otherwise go on with its parent's sequence), then a counter: a token no process has
 // made before, 15 bytes (a std::string holds it without allocating).
-std::string make_token() {
-  static const uint64_t process = [] {
+uint64_t process_bits() {
+  static std::mutex m;
+  static pid_t drawn_for = 0;
+  static uint64_t bits = 0;
+  std::lock_guard lock(m);
+  if (drawn_for != ::getpid()) {
     std::random_device rd;
-    return (uint64_t{rd()} << 32) ^ rd();
-  }();
+    bits = (uint64_t{rd()} << 32) ^ rd();
+    drawn_for = ::getpid();
+  }
+  return bits;
+}
+
+std::string make_token() {
   static std::atomic<uint64_t> counter{0};
+  const uint64_t process = process_bits();
   const uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
   std::string t(15, '\0');
   for (int i = 0; i < 8; ++i) t[i] = static_cast<char>((process >> (8 * i)) & 0xff);
@@ -31,18 +45,35 @@ std::string hex64(uint64_t v) {
 
 }  // namespace
 
-QueryCache::QueryCache(std::string alias, CacheSettings settings, std::shared_ptr<CacheStore> store)
+std::string database_identity(const DatabaseSettings& s) {
+  std::string id = s.engine;
+  for (const std::string* part : {&s.host, &s.port, &s.name}) {
+    id.push_back('\0');
+    id += *part;
+  }
+  return hex64(StringHash{}(id));
+}
+
+QueryCache::QueryCache(std::string alias, std::string database, CacheSettings settings,
+                       std::shared_ptr<CacheStore> store)
     : alias_(std::move(alias)),
+      database_(std::move(database)),
       settings_(std::move(settings)),
       store_(std::move(store)),
-      epoch_key_(settings_.key_prefix + "e:" + alias_) {}
+      epoch_key_(settings_.key_prefix + "e:" + database_) {}
 
 std::string QueryCache::fresh_token() {
   return make_token();
 }
 
+void QueryCache::suspect() {
+  lost_.fetch_add(1, std::memory_order_acq_rel);
+  errors_.fetch_add(1, std::memory_order_relaxed);
+}
+
 bool QueryCache::settle_suspicion() {
-  if (!suspect_.load(std::memory_order_acquire)) return true;
+  const uint64_t lost = lost_.load(std::memory_order_acquire);
+  if (lost == settled_.load(std::memory_order_acquire)) return true;
   const std::string key[] = {epoch_key_};
   const std::string token[] = {fresh_token()};
   if (!store_->set_many(key, token)) {
@@ -50,8 +81,11 @@ bool QueryCache::settle_suspicion() {
     return false;
   }
   invalidations_.fetch_add(1, std::memory_order_relaxed);
-  suspect_.store(false, std::memory_order_release);
-  return true;
+  // Covers the losses counted before the epoch moved, never one counted since.
+  uint64_t was = settled_.load(std::memory_order_acquire);
+  while (was < lost && !settled_.compare_exchange_weak(was, lost, std::memory_order_acq_rel)) {
+  }
+  return lost_.load(std::memory_order_acquire) == settled_.load(std::memory_order_acquire);
 }
 
 // The generations of r.keys[1..] into r.tokens; a generation that is absent (never
@@ -89,6 +123,8 @@ std::shared_ptr<const StoredRows> QueryCache::lookup(std::string_view sql,
   r.material.push_back(static_cast<char>(kResultFormatVersion));
   r.material += settings_.schema_version;
   r.material.push_back('\0');
+  r.material += database_;
+  r.material.push_back('\0');
   r.material += alias_;
   r.material.push_back('\0');
   r.material += sql;
@@ -97,9 +133,9 @@ std::shared_ptr<const StoredRows> QueryCache::lookup(std::string_view sql,
 
   r.keys.clear();
   r.keys.reserve(tables.size() + 2);
-  r.keys.push_back(settings_.key_prefix + "r:" + alias_ + ":" + hex64(StringHash{}(r.material)));
+  r.keys.push_back(settings_.key_prefix + "r:" + database_ + ":" + hex64(StringHash{}(r.material)));
   r.keys.push_back(epoch_key_);
-  for (const auto& t : tables) r.keys.push_back(settings_.key_prefix + "g:" + alias_ + ":" + t);
+  for (const auto& t : tables) r.keys.push_back(settings_.key_prefix + "g:" + database_ + ":" + t);
 
   std::vector<std::optional<std::string>> got;
   if (!store_->get_many(r.keys, got) || !current_tokens(r, got)) {
@@ -148,23 +184,24 @@ void QueryCache::release(const Read& r, const std::string& token) {
 }
 
 void QueryCache::written(const WriteEvent& e) {
-  if (e.alias != alias_) return;
   std::vector<std::string> keys, tokens;
   if (e.all_tables) {
     keys.push_back(epoch_key_);
   } else {
-    for (const auto& t : e.tables) keys.push_back(settings_.key_prefix + "g:" + alias_ + ":" + t);
+    for (const auto& t : e.tables) {
+      keys.push_back(settings_.key_prefix + "g:" + database_ + ":" + t);
+    }
   }
   if (keys.empty()) return;
   for (std::size_t i = 0; i < keys.size(); ++i) tokens.push_back(fresh_token());
   // A bump that did not reach the store leaves entries that missed it: nothing is
   // served again before the epoch moves (settle_suspicion).
   if (!store_->set_many(keys, tokens)) {
-    suspect_.store(true, std::memory_order_release);
-    errors_.fetch_add(1, std::memory_order_relaxed);
+    suspect();
     return;
   }
   invalidations_.fetch_add(keys.size(), std::memory_order_relaxed);
+  settle_suspicion();  // a process that only writes settles an earlier loss here
 }
 
 CacheStats QueryCache::stats() const {

@@ -3,13 +3,15 @@
 // events (quarry/write_events.hpp) say a table changed. The rules are quarry/cache.hpp's;
 // cached_read.cpp puts this in the read funnel.
 //
-// Keys, under the settings' key_prefix:
-//   r:<alias>:<hash>    an entry: the rows of one statement, under the generations it was
-//                       read with; its material (format version, schema version, alias,
-//                       SQL, parameters) is kept in it and compared, so a hash collision
-//                       is a miss, never a wrong answer
-//   e:<alias>           the alias's epoch: part of every entry's generations
-//   g:<alias>:<table>   a table's generation
+// Keys, under the settings' key_prefix, where <db> names the database itself (a hash of
+// its engine, host, port and name), so that two aliases of one database share its
+// generations and two databases behind one alias name never meet:
+//   r:<db>:<hash>    an entry: the rows of one statement, under the generations it was
+//                    read with; its material (format version, schema version, database,
+//                    alias, SQL, parameters) is kept in it and compared, so a hash
+//                    collision is a miss, never a wrong answer
+//   e:<db>           the database's epoch: part of every entry's generations
+//   g:<db>:<table>   a table's generation
 // A generation is a token no process has used before (random bits and a counter), never
 // a count: a key lost to eviction or to a restart comes back as a new token, so an entry
 // stored under the old one is never served (a count restarting from zero could meet an
@@ -32,12 +34,18 @@
 
 namespace quarry::detail {
 
+// What identifies a database across processes: its engine, host, port and name, hashed.
+std::string database_identity(const DatabaseSettings& s);
+
 class QueryCache {
  public:
-  QueryCache(std::string alias, CacheSettings settings, std::shared_ptr<CacheStore> store);
+  // `database` identifies the database the alias reaches (database_identity()).
+  QueryCache(std::string alias, std::string database, CacheSettings settings,
+             std::shared_ptr<CacheStore> store);
 
   const CacheSettings& settings() const { return settings_; }
   const std::string& alias() const { return alias_; }
+  const std::string& database() const { return database_; }
 
   // One cacheable read, from lookup() to fill().
   struct Read {
@@ -60,9 +68,10 @@ class QueryCache {
   bool lock(const Read& r, std::string& token);
   void release(const Read& r, const std::string& token);
 
-  // The write listener: new generations for the tables written (the epoch for
-  // all_tables). When the store cannot take them the cache turns suspect and moves to a
-  // new epoch before it serves anything again.
+  // The write listener's part, for a write to this cache's database: new generations
+  // for the tables written (the epoch for all_tables). When the store cannot take them
+  // the cache turns suspect and moves to a new epoch before it serves anything again
+  // (at its next read or write).
   void written(const WriteEvent& e);
 
   void count_bypass() { bypasses_.fetch_add(1, std::memory_order_relaxed); }
@@ -71,14 +80,19 @@ class QueryCache {
 
  private:
   bool settle_suspicion();  // a new epoch, if suspect: false while the store is away
+  void suspect();
   bool current_tokens(Read& r, std::vector<std::optional<std::string>>& got);
   std::string fresh_token();
 
   const std::string alias_;
+  const std::string database_;
   const CacheSettings settings_;
   const std::shared_ptr<CacheStore> store_;
   const std::string epoch_key_;
-  std::atomic<bool> suspect_{false};
+  // Suspect while lost_ (bumps that did not reach the store) is ahead of settled_ (the
+  // count that a new epoch has covered): a loss counted while an epoch is being moved
+  // stays uncovered.
+  std::atomic<uint64_t> lost_{0}, settled_{0};
   std::atomic<uint64_t> hits_{0}, misses_{0}, fills_{0}, invalidations_{0}, errors_{0},
       bypasses_{0};
 };

@@ -1,7 +1,8 @@
 #include "cache/stored_rows.hpp"
 
 #include <cstring>
-#include <limits>
+
+#include "quarry/errors.hpp"
 
 namespace quarry::detail {
 namespace {
@@ -184,8 +185,8 @@ std::shared_ptr<const StoredRows> read_rows(std::string bytes) {
     if (!r.text(n)) return nullptr;
   }
   // Every cell takes a byte at least: a count beyond what is left is not believed.
-  if (!r.u64(nrows) || (ncols > 0 && nrows > r.left() / ncols) ||
-      (ncols == 0 && nrows > std::numeric_limits<uint32_t>::max())) {
+  // No statement gives rows without columns: such an entry is not one of ours.
+  if (!r.u64(nrows) || (ncols > 0 && nrows > r.left() / ncols) || (ncols == 0 && nrows > 0)) {
     return nullptr;
   }
   s->rows = static_cast<std::size_t>(nrows);
@@ -195,6 +196,29 @@ std::shared_ptr<const StoredRows> read_rows(std::string bytes) {
   }
   if (r.left() != 0) return nullptr;
   return s;
+}
+
+ResultSet StoredResult::drained(ResultSet rs) {
+  if (rs.column_count() == 0) return rs;
+  EntryWriter w;
+  w.header({}, {});
+  std::vector<std::string_view> names(rs.column_count());
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = rs.column_name(i);
+  w.columns(names);
+  const int64_t affected = rs.affected_rows();
+  const std::optional<int64_t> insert_id = rs.last_insert_id();
+  std::vector<quarry_value> row(names.size());
+  while (rs.next()) {
+    const Row now = rs.row();
+    for (std::size_t i = 0; i < row.size(); ++i) row[i] = now[i].abi();
+    w.row(row.data(), row.size());
+  }
+  auto rows = read_rows(w.take());
+  if (!rows) throw InternalError("a statement's rows could not be kept");
+  ResultSet out(std::move(rows));
+  out.affected_ = affected;
+  out.insert_id_ = insert_id;
+  return out;
 }
 
 void append_values(std::string& out, std::span<const Value> values) {

@@ -76,5 +76,9 @@ struct StoredResult {
   static ResultSet open(std::shared_ptr<const StoredRows> rows) {
     return ResultSet(std::move(rows));
   }
+  // rs read to its end and closed, its rows (and its counts) kept in memory: a statement
+  // with rows is done only once they are read (SQLite commits an INSERT ... RETURNING
+  // when it is stepped to the end). One without rows is given back as it is.
+  static ResultSet drained(ResultSet rs);
 };
 }  // namespace quarry::detail

@@ -70,8 +70,10 @@ ResultSet::~ResultSet() {
 
 void ResultSet::close() noexcept {
   if (stored_) {
-    names_.clear();  // they point into the rows
+    names_.clear();  // they point into the rows, as row_ does
     stored_.reset();
+    row_ = nullptr;
+    has_row_ = false;
   }
   if (!res_) return;
   conn_->api_->result_close(res_);

@@ -2,8 +2,10 @@
 
 #include <exception>
 #include <map>
+#include <optional>
 #include <vector>
 
+#include "cache/stored_rows.hpp"
 #include "orm/lease.hpp"
 #include "orm/route.hpp"
 #include "orm/write_events.hpp"
@@ -322,9 +324,17 @@ void Lease::changed(std::string_view table) {
 
 ResultSet Lease::write(std::string_view sql, std::span<const Value> params,
                        std::string_view table) {
-  ResultSet rs = conn_->query(sql, params);
-  changed(table);
-  return rs;
+  std::optional<ResultSet> done;
+  try {
+    done.emplace(StoredResult::drained(conn_->query(sql, params)));
+  } catch (const Error& e) {
+    // The session went: the statement may have been done (and committed, outside a
+    // block) before it did, so it is reported as done.
+    if (e.poisons_connection()) changed(table);
+    throw;
+  }
+  changed(table);  // the statement is complete: its rows are read
+  return std::move(*done);
 }
 
 int64_t Lease::execute(std::string_view sql, std::span<const Value> params,
@@ -333,14 +343,24 @@ int64_t Lease::execute(std::string_view sql, std::span<const Value> params,
 }
 
 void Lease::execute_script(std::string_view sql, std::string_view table) {
-  conn_->execute_script(sql);
+  try {
+    conn_->execute_script(sql);
+  } catch (const Error& e) {
+    if (e.poisons_connection()) changed(table);
+    throw;
+  }
   changed(table);
 }
 
 bool Lease::bulk_insert(const std::string& table, std::span<const std::string> columns,
                         std::span<const quarry_value> rows, const std::string& key_column,
                         std::span<int64_t> keys) {
-  if (!conn_->bulk_insert(table, columns, rows, key_column, keys)) return false;
+  try {
+    if (!conn_->bulk_insert(table, columns, rows, key_column, keys)) return false;
+  } catch (const Error& e) {
+    if (e.poisons_connection()) changed(table);
+    throw;
+  }
   changed(table);
   return true;
 }

@@ -5,6 +5,7 @@
 #include "orm/table_set.hpp"
 
 #include <atomic>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -66,7 +67,18 @@ void emit_write(const WriteEvent& e) {
     std::lock_guard lock(l.mutex);
     list = l.list;
   }
-  for (const auto& entry : *list) entry.second(e);
+  // Every listener hears the event, even after one has thrown (the query cache's
+  // invalidation must not depend on an application's listener): the first exception is
+  // rethrown once all have run.
+  std::exception_ptr first;
+  for (const auto& entry : *list) {
+    try {
+      entry.second(e);
+    } catch (...) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  if (first) std::rethrow_exception(first);
 }
 
 void note_written(WrittenTables& w, std::string_view table) {
