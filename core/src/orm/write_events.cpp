@@ -25,9 +25,12 @@ struct Listeners {
   std::atomic<bool> any{false};
 };
 
+// Never destroyed: it is made on the first add_write_listener(), after the process-wide
+// registry of databases, and would go before it at exit, when that registry's
+// destructor removes its cache listener.
 Listeners& listeners() {
-  static Listeners l;
-  return l;
+  static Listeners* const l = new Listeners;
+  return *l;
 }
 
 }  // namespace
